@@ -1,0 +1,156 @@
+#include "cli/client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "storage/sha256.h"
+
+namespace pktgrid {
+namespace {
+
+constexpr size_t kChunkBytes = 1 << 20;
+
+absl::Status FromGrpc(const grpc::Status& s, const std::string& address) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return absl::UnavailableError(absl::StrCat(
+        "coordinator at ", address, " is unreachable: ", s.error_message()));
+  }
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      s.error_message());
+}
+
+}  // namespace
+
+Client::Client(const std::string& address, std::string token)
+    : address_(address), token_(std::move(token)) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(256 << 20);
+  channel_ = grpc::CreateCustomChannel(
+      address, grpc::InsecureChannelCredentials(), args);
+  stub_ = ClientService::NewStub(channel_);
+}
+
+std::unique_ptr<grpc::ClientContext> Client::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token_.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  }
+  return context;
+}
+
+absl::Status Client::WaitReady(int seconds) {
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(seconds);
+  if (!channel_->WaitForConnected(deadline)) {
+    return absl::UnavailableError(absl::StrCat(
+        "coordinator at ", address_, " did not answer within ", seconds, " s"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Client::UploadDataset(const std::string& path) {
+  auto sha = Sha256File(path);
+  if (!sha.ok()) return sha.status();
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  auto context = Context();
+  UploadResponse response;
+  auto writer = stub_->UploadDataset(context.get(), &response);
+  std::string buffer(kChunkBytes, '\0');
+  bool first = true;
+  do {
+    file.read(buffer.data(), buffer.size());
+    Chunk chunk;
+    if (first) {
+      chunk.set_kind("dataset");
+      chunk.set_sha256(*sha);
+      first = false;
+    }
+    chunk.set_data(buffer.data(), file.gcount());
+    if (!writer->Write(chunk)) break;
+  } while (file);
+  writer->WritesDone();
+  if (auto s = FromGrpc(writer->Finish(), address_); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  }
+  return response.sha256();
+}
+
+absl::StatusOr<LaunchResponse> Client::Launch(
+    const SweepSpec& spec, const std::string& dataset_sha256) {
+  LaunchRequest request;
+  *request.mutable_spec() = spec;
+  request.set_dataset_sha256(dataset_sha256);
+  LaunchResponse response;
+  auto context = Context();
+  if (auto s = FromGrpc(stub_->LaunchSweep(context.get(), request, &response),
+                        address_);
+      !s.ok()) {
+    return s;
+  }
+  return response;
+}
+
+absl::StatusOr<SweepStatus> Client::Status(const std::string& sweep_id) {
+  SweepStatusRequest request;
+  request.set_sweep_id(sweep_id);
+  SweepStatus response;
+  auto context = Context();
+  if (auto s = FromGrpc(
+          stub_->GetSweepStatus(context.get(), request, &response), address_);
+      !s.ok()) {
+    return s;
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<SweepSummary>> Client::Sweeps() {
+  ListSweepsResponse response;
+  auto context = Context();
+  if (auto s = FromGrpc(
+          stub_->ListSweeps(context.get(), ListSweepsRequest(), &response),
+          address_);
+      !s.ok()) {
+    return s;
+  }
+  return std::vector<SweepSummary>(response.sweeps().begin(),
+                                   response.sweeps().end());
+}
+
+absl::StatusOr<std::vector<TrialRow>> Client::Trials(
+    const std::string& sweep_id) {
+  ListTrialsRequest request;
+  request.set_sweep_id(sweep_id);
+  ListTrialsResponse response;
+  auto context = Context();
+  if (auto s = FromGrpc(stub_->ListTrials(context.get(), request, &response),
+                        address_);
+      !s.ok()) {
+    return s;
+  }
+  return std::vector<TrialRow>(response.trials().begin(),
+                               response.trials().end());
+}
+
+absl::StatusOr<std::vector<TrialRow>> Client::Results(
+    const std::string& sweep_id, const std::string& family,
+    bool best_per_group) {
+  QueryResultsRequest request;
+  request.set_sweep_id(sweep_id);
+  request.set_family(family);
+  request.set_best_per_group(best_per_group);
+  QueryResultsResponse response;
+  auto context = Context();
+  if (auto s = FromGrpc(stub_->QueryResults(context.get(), request, &response),
+                        address_);
+      !s.ok()) {
+    return s;
+  }
+  return std::vector<TrialRow>(response.rows().begin(), response.rows().end());
+}
+
+}  // namespace pktgrid

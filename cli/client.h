@@ -1,0 +1,42 @@
+#ifndef PKTGRID_CLI_CLIENT_H_
+#define PKTGRID_CLI_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "proto/pktgrid.grpc.pb.h"
+
+namespace pktgrid {
+
+// A thin, Status-returning wrapper over the ClientService stub.
+class Client {
+ public:
+  Client(const std::string& address, std::string token);
+
+  // Streams a dataset file to the coordinator; returns its SHA-256.
+  absl::StatusOr<std::string> UploadDataset(const std::string& path);
+  absl::StatusOr<LaunchResponse> Launch(const SweepSpec& spec,
+                                        const std::string& dataset_sha256);
+  absl::StatusOr<SweepStatus> Status(const std::string& sweep_id);
+  absl::StatusOr<std::vector<SweepSummary>> Sweeps();
+  absl::StatusOr<std::vector<TrialRow>> Trials(const std::string& sweep_id);
+  absl::StatusOr<std::vector<TrialRow>> Results(const std::string& sweep_id,
+                                                const std::string& family,
+                                                bool best_per_group);
+  // Waits until the coordinator answers, up to `seconds`.
+  absl::Status WaitReady(int seconds);
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const;
+
+  std::string address_;
+  std::string token_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<ClientService::Stub> stub_;
+};
+
+}  // namespace pktgrid
+
+#endif  // PKTGRID_CLI_CLIENT_H_

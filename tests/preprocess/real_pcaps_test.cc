@@ -1,0 +1,101 @@
+// nDPI labelling of real captures agrees with the reference labelling made
+// by Debian nDPI 4.2's ndpiReader. Needs ../shared/pcaps next to the
+// workspace (or PKTGRID_SHARED_PCAPS); skips with a message otherwise.
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "preprocess/pipeline.h"
+
+namespace pktgrid {
+namespace preprocess {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The shared captures folder: $PKTGRID_SHARED_PCAPS, else ../shared/pcaps
+// relative to the real workspace, found by following this test's own
+// source file out of the runfiles tree (its symlink leads to the checkout).
+std::string SharedPcaps() {
+  if (const char* env = std::getenv("PKTGRID_SHARED_PCAPS")) return env;
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  if (srcdir == nullptr || workspace == nullptr) return "";
+  std::error_code ec;
+  const fs::path self = fs::canonical(
+      fs::path(srcdir) / workspace / "tests/preprocess/real_pcaps_test.cc", ec);
+  if (ec) return "";
+  const fs::path root = self.parent_path().parent_path().parent_path();
+  return (root.parent_path() / "shared" / "pcaps").string();
+}
+
+// Payload packets per label for each file, from the reference TSV.
+std::map<std::string, std::map<std::string, uint64_t>> ReferenceLabels(
+    const std::string& tsv) {
+  std::map<std::string, std::map<std::string, uint64_t>> out;
+  std::ifstream in(tsv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string field; std::getline(ss, field, '\t');) f.push_back(field);
+    // file frame label ndpi_name confidence payload l4proto frame_len
+    if (f.size() < 7 || f[5] != "1" || (f[6] != "6" && f[6] != "17")) continue;
+    ++out[f[0]][f[2]];
+  }
+  return out;
+}
+
+TEST(RealPcapsTest, LabelsAgreeWithNdpiReader) {
+  const std::string dir = SharedPcaps();
+  if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
+    GTEST_SKIP() << "../shared/pcaps not found; skipping";
+  }
+  // Ethernet, Linux SLL, a classic pcap named .pcapng (raw IP), a pcapng
+  // named .pcap, and the largest capture of the corpus.
+  const std::vector<std::string> files = {
+      "bittorrent.pcap",     "KakaoTalk_chat.pcap", "bets.pcapng",
+      "bittorrent_utp.pcap", "facebook.pcap",       "1kxun.pcap"};
+  std::vector<std::string> paths;
+  for (const auto& f : files) paths.push_back(dir + "/ndpi/" + f);
+
+  PreprocessOptions o;
+  o.drop_labels.clear();
+  o.per_class = 0;
+  PreprocessReport report;
+  auto d = BuildDatasetInMemory(o, paths, &report);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+
+  const auto reference = ReferenceLabels(dir + "/ndpi-4.2-packet-labels.tsv");
+  ASSERT_EQ(report.files.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const FileSummary& s = report.files[i];
+    const auto& ref = reference.at(files[i]);
+    uint64_t agree = 0, total = 0, ours = 0;
+    for (const auto& [label, n] : ref) {
+      total += n;
+      auto it = s.labels.find(label);
+      agree += it == s.labels.end() ? 0 : std::min(n, it->second);
+    }
+    for (const auto& [label, n] : s.labels) ours += n;
+    EXPECT_EQ(ours, total) << files[i] << ": payload packets differ";
+    EXPECT_GE(agree, total * 97 / 100)
+        << files[i] << ": " << agree << " of " << total << " agree";
+  }
+  EXPECT_EQ(report.files[0].labels.at("BitTorrent"), 299u);
+  EXPECT_EQ(report.files[1].link_type, 113);  // Linux cooked capture
+  EXPECT_GT(d->class_names.size(), 10u);
+}
+
+}  // namespace
+}  // namespace preprocess
+}  // namespace pktgrid

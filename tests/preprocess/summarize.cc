@@ -1,0 +1,52 @@
+// Usage: summarize [--synth OUT.pcap] [--per_class N] [--nodrop] [--labels]
+//                  CAPTURES...
+// Runs BuildDatasetInMemory with take_available and prints the report.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "preprocess/pipeline.h"
+#include "preprocess/synth.h"
+
+int main(int argc, char** argv) {
+  pktgrid::preprocess::PreprocessOptions options;
+  options.take_available = true;
+  std::vector<std::string> inputs;
+  bool labels = false;  // --labels: "file<TAB>label<TAB>payload packets"
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--synth" && i + 1 < argc) {
+      auto s = pktgrid::preprocess::WriteSynthCapture(
+          argv[++i], pktgrid::preprocess::SynthOptions());
+      if (!s.ok()) {
+        fprintf(stderr, "%s\n", s.ToString().c_str());
+        return 1;
+      }
+      inputs.push_back(argv[i]);
+    } else if (a == "--per_class" && i + 1 < argc) {
+      options.per_class = strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--labels") {
+      labels = true;
+    } else if (a == "--nodrop") {
+      options.drop_labels.clear();
+    } else {
+      inputs.push_back(a);
+    }
+  }
+  pktgrid::preprocess::PreprocessReport report;
+  auto d = pktgrid::preprocess::BuildDatasetInMemory(options, inputs, &report);
+  if (labels) {
+    for (const auto& f : report.files) {
+      const std::string base = f.path.substr(f.path.rfind('/') + 1);
+      for (const auto& [label, n] : f.labels) {
+        printf("%s\t%s\t%llu\n", base.c_str(), label.c_str(),
+               static_cast<unsigned long long>(n));
+      }
+    }
+    return 0;
+  }
+  printf("%s", pktgrid::preprocess::FormatReport(report).c_str());
+  if (!d.ok()) printf("error: %s\n", d.status().ToString().c_str());
+  return 0;
+}
