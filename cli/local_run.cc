@@ -22,6 +22,7 @@
 #include "preprocess/pipeline.h"
 #include "preprocess/synth.h"
 #include "storage/artifact_store.h"
+#include "storage/dataset_file.h"
 
 namespace pktgrid {
 namespace {
@@ -61,8 +62,12 @@ absl::StatusOr<int> WaitForPort(const std::string& port_file,
 // from a synthetic capture made on the spot.
 absl::StatusOr<std::string> PrepareDataset(const std::vector<std::string>& args,
                                            const std::string& workdir) {
-  if (!absl::GetFlag(FLAGS_dataset).empty())
-    return absl::GetFlag(FLAGS_dataset);
+  if (const std::string path = absl::GetFlag(FLAGS_dataset); !path.empty()) {
+    if (auto dataset = ReadDatasetFile(path); !dataset.ok()) {
+      return dataset.status();
+    }
+    return path;
+  }
   std::vector<std::string> inputs = PcapInputs(args);
   auto options = PreprocessOptionsFromFlags();
   if (!options.ok()) return options.status();
@@ -96,15 +101,20 @@ absl::StatusOr<std::string> PrepareDataset(const std::vector<std::string>& args,
 
 absl::Status RunLocal(const std::vector<std::string>& args) {
   const std::string workdir = absl::GetFlag(FLAGS_workdir);
-  if (auto s = MakeDirs(absl::StrCat(workdir, "/logs")); !s.ok()) return s;
   auto spec = SpecFromFlags();
   if (!spec.ok()) return spec.status();
+  // Check what can be checked before any process starts.
+  if (auto format = FormatResults({}, absl::GetFlag(FLAGS_format));
+      !format.ok()) {
+    return format.status();
+  }
   auto coordinator_bin =
       FindBinary("pktgrid-coordinator", absl::GetFlag(FLAGS_bin_dir));
   if (!coordinator_bin.ok()) return coordinator_bin.status();
   auto worker_bin = FindBinary("pktgrid-worker", absl::GetFlag(FLAGS_bin_dir));
   if (!worker_bin.ok()) return worker_bin.status();
 
+  if (auto s = MakeDirs(absl::StrCat(workdir, "/logs")); !s.ok()) return s;
   auto dataset = PrepareDataset(args, workdir);
   if (!dataset.ok()) return dataset.status();
 

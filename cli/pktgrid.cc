@@ -12,7 +12,7 @@
 
 namespace {
 
-constexpr char kUsage[] = R"(pktgrid: packet-classifier sweeps across machines.
+constexpr char kUsage[] = R"(packet-classifier sweeps across machines.
 
 Usage: pktgrid COMMAND [flags] [captures...]
 

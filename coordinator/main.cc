@@ -14,6 +14,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "coordinator/scheduler.h"
 #include "coordinator/services.h"
@@ -48,10 +50,16 @@ int64_t NowMs() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "pktgrid-coordinator: serves the worker and client gRPC APIs, owns the "
+      "serves the worker and client gRPC APIs, owns the "
       "SQLite results database and the artifact store.\n"
       "Usage: pktgrid-coordinator [--listen=127.0.0.1:7070] "
       "[--db=pktgrid.sqlite] [--artifacts=pktgrid-artifacts] [--token=T]");
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "coordinator/main.cc");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
   absl::ParseCommandLine(argc, argv);
   std::string token = absl::GetFlag(FLAGS_token);
   if (token.empty() && getenv("PKTGRID_TOKEN")) token = getenv("PKTGRID_TOKEN");

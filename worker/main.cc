@@ -7,6 +7,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "worker/runtime.h"
 #include "worker/torch_runtime.h"
 
@@ -38,9 +40,15 @@ void OnSignal(int) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "pktgrid-worker: runs trials leased from a pktgrid coordinator.\n"
+      "runs trials leased from a pktgrid coordinator.\n"
       "Usage: pktgrid-worker --coordinator=HOST:PORT --role=train|bench "
       "[--token=T] [--device=auto] [--threads=0] [--cpu=-1]");
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "worker/main.cc");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
   absl::ParseCommandLine(argc, argv);
   pktgrid::WorkerOptions options;
   options.coordinator = absl::GetFlag(FLAGS_coordinator);
