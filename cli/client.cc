@@ -153,4 +153,19 @@ absl::StatusOr<std::vector<TrialRow>> Client::Results(
   return std::vector<TrialRow>(response.rows().begin(), response.rows().end());
 }
 
+absl::StatusOr<int> Client::Rebench(const std::string& sweep_id,
+                                    const std::string& trial_prefix) {
+  RebenchRequest request;
+  request.set_sweep_id(sweep_id);
+  request.set_trial_id(trial_prefix);
+  RebenchResponse response;
+  auto context = Context();
+  if (auto s =
+          FromGrpc(stub_->Rebench(context.get(), request, &response), address_);
+      !s.ok()) {
+    return s;
+  }
+  return response.queued();
+}
+
 }  // namespace pktgrid

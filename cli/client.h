@@ -25,6 +25,8 @@ class Client {
   absl::StatusOr<std::vector<TrialRow>> Results(const std::string& sweep_id,
                                                 const std::string& family,
                                                 bool best_per_group);
+  absl::StatusOr<int> Rebench(const std::string& sweep_id,
+                              const std::string& trial_prefix);
   // Waits until the coordinator answers, up to `seconds`.
   absl::Status WaitReady(int seconds);
 

@@ -249,4 +249,17 @@ absl::Status RunSweeps(const std::vector<std::string>& args) {
   return absl::OkStatus();
 }
 
+absl::Status RunRebench(const std::vector<std::string>& args) {
+  if (auto s = NoPositional(args, "rebench"); !s.ok()) return s;
+  Client client = MakeClient();
+  auto id = SweepId(client);
+  if (!id.ok()) return id.status();
+  auto queued = client.Rebench(*id, absl::GetFlag(FLAGS_trial));
+  if (!queued.ok()) return queued.status();
+  std::cerr << "pktgrid: queued " << *queued << " benchmark(s) of sweep " << *id
+            << " for the next bench worker\n";
+  if (!absl::GetFlag(FLAGS_watch)) return absl::OkStatus();
+  return WatchSweep(client, *id, nullptr);
+}
+
 }  // namespace pktgrid

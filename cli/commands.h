@@ -20,6 +20,7 @@ absl::Status RunStatus(const std::vector<std::string>& args);
 absl::Status RunResults(const std::vector<std::string>& args);
 absl::Status RunTrial(const std::vector<std::string>& args);
 absl::Status RunSweeps(const std::vector<std::string>& args);
+absl::Status RunRebench(const std::vector<std::string>& args);
 absl::Status RunLocal(const std::vector<std::string>& args);
 
 // Shared by the commands: flags turned into the options they describe.

@@ -10,7 +10,7 @@ ABSL_FLAG(std::string, token, "",
           "bearer token for the coordinator (default: $PKTGRID_TOKEN)");
 ABSL_FLAG(std::string, sweep, "",
           "sweep id (status, results, trial); default: the newest sweep");
-ABSL_FLAG(std::string, trial, "", "trial id or unique prefix (trial)");
+ABSL_FLAG(std::string, trial, "", "trial id or unique prefix (trial, rebench)");
 ABSL_FLAG(std::string, format, "table",
           "results output: table, csv or json (results, local)");
 ABSL_FLAG(bool, best, false,
@@ -18,7 +18,8 @@ ABSL_FLAG(bool, best, false,
           "accuracy, as the paper reports");
 ABSL_FLAG(std::string, family, "", "results: only this model family");
 ABSL_FLAG(bool, watch, false,
-          "launch, status: follow progress until the sweep finishes");
+          "launch, status, rebench: follow progress until the sweep "
+          "finishes");
 
 // What to run.
 ABSL_FLAG(std::string, preset, "quick",

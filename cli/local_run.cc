@@ -27,11 +27,17 @@
 namespace pktgrid {
 namespace {
 
-int AllowedCores() {
+// The CPUs this process may run on.
+std::vector<int> AllowedCpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
-  return std::max(1, CPU_COUNT(&set));
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    for (int i = 0; i < CPU_SETSIZE; ++i) {
+      if (CPU_ISSET(i, &set)) cpus.push_back(i);
+    }
+  }
+  return cpus;
 }
 
 void Say(const std::string& line) {
@@ -135,9 +141,12 @@ absl::Status RunLocal(const std::vector<std::string>& args) {
 
   // The bench worker gets the last core to itself as far as it can; the
   // train worker's threads use the others.
-  const int cores = AllowedCores();
+  const std::vector<int> cpus = AllowedCpus();
+  const int bench_cpu = cpus.empty() ? -1 : cpus.back();
   int train_threads = absl::GetFlag(FLAGS_train_threads);
-  if (train_threads <= 0) train_threads = std::max(1, cores - 1);
+  if (train_threads <= 0) {
+    train_threads = std::max(1, static_cast<int>(cpus.size()) - 1);
+  }
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (const char* role : {"train", "bench"}) {
     std::vector<std::string> argv = {
@@ -148,6 +157,8 @@ absl::Status RunLocal(const std::vector<std::string>& args) {
     if (std::string(role) == "train") {
       argv.push_back(absl::StrCat("--threads=", train_threads));
       argv.push_back("--device=cpu");
+    } else {
+      argv.push_back(absl::StrCat("--cpu=", bench_cpu));
     }
     auto worker = ChildProcess::Start(
         argv, absl::StrCat(workdir, "/logs/worker-", role, ".log"));
@@ -155,7 +166,8 @@ absl::Status RunLocal(const std::vector<std::string>& args) {
     workers.push_back(std::move(*worker));
   }
   Say(absl::StrCat("started a train worker (", train_threads,
-                   " threads) and a bench worker; logs in ", workdir, "/logs"));
+                   " threads) and a bench worker (pinned to CPU ", bench_cpu,
+                   "); logs in ", workdir, "/logs"));
 
   Client client(address, "");
   auto sha = client.UploadDataset(*dataset);

@@ -37,6 +37,9 @@ Commands:
   trial       one trial's epochs, per-class metrics and benchmark
               flags: --coordinator --sweep --trial
   sweeps      list sweeps          flags: --coordinator
+  rebench     run the benchmarks of trained models again (e.g. after
+              starting a bench worker on a router-like VM); results are
+              replaced   flags: --coordinator --sweep --trial --watch
 
 Run `pktgrid --help` for every flag with its default.)";
 
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
       {"preprocess", pktgrid::RunPreprocess}, {"launch", pktgrid::RunLaunch},
       {"status", pktgrid::RunStatus},         {"results", pktgrid::RunResults},
       {"trial", pktgrid::RunTrial},           {"sweeps", pktgrid::RunSweeps},
+      {"rebench", pktgrid::RunRebench},
   };
   auto it = commands.find(command);
   if (it == commands.end()) {

@@ -40,7 +40,7 @@ inline constexpr char kQuickPreset[] = R"pb(
     input_bytes: [ 64, 256 ]
     skip_bytes: 20
   }
-  training { max_epochs: 4 patience: 2 }
+  training { max_epochs: 8 patience: 3 }
   bench { sample_packets: 1000 runs: 10 }
 )pb";
 

@@ -100,6 +100,7 @@ absl::StatusOr<LaunchResponse> Scheduler::Launch(
       task.status = "queued";
       task.max_attempts = spec->max_attempts();
       task.payload = trial.config;
+      task.device = config.training().device();
       if (auto s = store_->InsertTask(task, now); !s.ok()) return s;
       response.set_new_trials(response.new_trials() + 1);
     }
@@ -150,7 +151,7 @@ absl::StatusOr<LeaseResponse> Scheduler::Lease(const std::string& worker_id) {
   Transaction tx(store_->db());
   if (!tx.status().ok()) return tx.status();
   if (auto s = store_->TouchWorker(worker_id, now); !s.ok()) return s;
-  auto next = store_->NextQueued((*worker)->role);
+  auto next = store_->NextQueued((*worker)->role, (*worker)->device);
   if (!next.ok()) return next.status();
   LeaseResponse response;
   if (next->has_value()) {
@@ -340,7 +341,7 @@ absl::Status Scheduler::MaybeQueueBench(const std::string& trial_id) {
 }
 
 absl::Status Scheduler::QueueBench(const TrialRecord& trial,
-                                   const ResultRow& result) {
+                                   const ResultRow& result, bool again) {
   auto sweep = store_->GetSweep(trial.sweep_id);
   if (!sweep.ok()) return sweep.status();
   SweepSpec spec;
@@ -362,7 +363,31 @@ absl::Status Scheduler::QueueBench(const TrialRecord& trial,
   task.status = "queued";
   task.max_attempts = spec.max_attempts();
   task.payload = config.SerializeAsString();
-  return store_->InsertTask(task, clock_());
+  return again ? store_->ReplaceTask(task, clock_())
+               : store_->InsertTask(task, clock_());
+}
+
+absl::StatusOr<int> Scheduler::Rebench(const std::string& sweep_id,
+                                       const std::string& trial_prefix) {
+  absl::MutexLock lock(&mu_);
+  auto views = store_->SweepTrials(sweep_id);
+  if (!views.ok()) return views.status();
+  Transaction tx(store_->db());
+  if (!tx.status().ok()) return tx.status();
+  int queued = 0;
+  for (const TrialView& v : *views) {
+    const bool chosen = trial_prefix.empty()
+                            ? v.bench.has_value()
+                            : v.trial.trial_id.rfind(trial_prefix, 0) == 0;
+    if (!chosen || !v.result) continue;
+    if (v.bench && v.bench->status == "running") continue;  // already busy
+    if (auto s = QueueBench(v.trial, *v.result, /*again=*/true); !s.ok()) {
+      return s;
+    }
+    ++queued;
+  }
+  if (auto s = tx.Commit(); !s.ok()) return s;
+  return queued;
 }
 
 absl::StatusOr<int> Scheduler::ExpireLeases() {

@@ -44,6 +44,10 @@ class Scheduler {
   // attempts are used up). Returns how many tasks it touched.
   absl::StatusOr<int> ExpireLeases();
 
+  // Queues the benchmarks of trained trials again; returns how many.
+  absl::StatusOr<int> Rebench(const std::string& sweep_id,
+                              const std::string& trial_prefix);
+
   absl::StatusOr<SweepStatus> Status(const std::string& sweep_id);
   absl::StatusOr<std::vector<TrialRow>> Trials(const std::string& sweep_id);
   absl::StatusOr<std::vector<SweepSummary>> Sweeps();
@@ -59,7 +63,9 @@ class Scheduler {
   // After a train task ends: queue benchmarks the sweep's policy asks for.
   absl::Status MaybeQueueBench(const std::string& trial_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status QueueBench(const TrialRecord& trial, const ResultRow& result)
+  // Queues (or, with `again`, re-queues) the trial's bench task.
+  absl::Status QueueBench(const TrialRecord& trial, const ResultRow& result,
+                          bool again = false)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;

@@ -266,4 +266,23 @@ grpc::Status ClientServiceImpl::QueryResults(grpc::ServerContext* context,
   });
 }
 
+grpc::Status ClientServiceImpl::Rebench(grpc::ServerContext* context,
+                                        const RebenchRequest* request,
+                                        RebenchResponse* response) {
+  return Authed(context, ctx_, [&]() -> absl::Status {
+    auto queued =
+        ctx_.scheduler->Rebench(request->sweep_id(), request->trial_id());
+    if (!queued.ok()) return queued.status();
+    if (*queued == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "no trained trial ",
+          request->trial_id().empty() ? "with a benchmark"
+                                      : "matching " + request->trial_id(),
+          " in sweep ", request->sweep_id()));
+    }
+    response->set_queued(*queued);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pktgrid

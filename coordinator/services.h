@@ -64,6 +64,8 @@ class ClientServiceImpl final : public ClientService::Service {
                           ListTrialsResponse*) override;
   grpc::Status QueryResults(grpc::ServerContext*, const QueryResultsRequest*,
                             QueryResultsResponse*) override;
+  grpc::Status Rebench(grpc::ServerContext*, const RebenchRequest*,
+                       RebenchResponse*) override;
 
  private:
   ServiceContext ctx_;

@@ -175,7 +175,12 @@ absl::StatusOr<SweepSpec> NormalizeSweepSpec(SweepSpec spec) {
   if (t.batch_size() <= 0) t.set_batch_size(32);
   if (t.max_epochs() <= 0) t.set_max_epochs(50);
   if (t.patience() <= 0) t.set_patience(5);
-  if (t.l2() <= 0) t.set_l2(0.01);
+  if (t.l2() == 0) t.set_l2(0.01);  // negative turns the penalty off
+  if (!t.device().empty() && t.device() != "cuda" && t.device() != "cpu") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sweep spec: training.device \"", t.device(),
+                     "\"; expected \"\", \"cuda\" or \"cpu\""));
+  }
   BenchOptions& b = *spec.mutable_bench();
   if (b.select().empty()) b.set_select("best");
   if (b.select() != "best" && b.select() != "all" && b.select() != "none") {

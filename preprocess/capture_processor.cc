@@ -9,7 +9,6 @@
 #include "preprocess/decode.h"
 #include "preprocess/features.h"
 #include "preprocess/flow_table.h"
-#include "preprocess/ndpi_labeler.h"
 
 namespace pktgrid {
 namespace preprocess {
@@ -31,6 +30,8 @@ using Table = FlowTable<FlowState>;
 
 uint64_t Seconds(double s) { return static_cast<uint64_t>(s * 1e6); }
 
+constexpr uint64_t kProgressEvery = 1 << 16;  // frames
+
 }  // namespace
 
 CaptureProcessor::CaptureProcessor(const PreprocessOptions& options,
@@ -42,6 +43,26 @@ CaptureProcessor::CaptureProcessor(const PreprocessOptions& options,
       selection_(selection),
       sampler_(sampler) {}
 
+CaptureProcessor::~CaptureProcessor() = default;
+
+std::vector<LabelDetail> CaptureProcessor::LabelDetails() const {
+  std::vector<LabelDetail> out;
+  out.reserve(details_.size());
+  for (const auto& [key, counts] : details_) {
+    LabelDetail d;
+    std::tie(d.label, d.master, d.app, d.category, d.confidence, d.guessed) =
+        key;
+    d.flows = counts.first;
+    d.payload_packets = counts.second;
+    out.push_back(std::move(d));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const LabelDetail& a, const LabelDetail& b) {
+                     return a.payload_packets > b.payload_packets;
+                   });
+  return out;
+}
+
 FileSummary CaptureProcessor::Process(const std::string& path) {
   FileSummary summary;
   summary.path = path;
@@ -51,19 +72,30 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     return summary;
   }
   summary.link_type = (*reader)->link_type();
-  auto module_or = NdpiModule::Create();
-  if (!module_or.ok()) {
-    summary.error = path + ": " + std::string(module_or.status().message());
-    return summary;
+  // One nDPI module for all files (creating one costs far more than most
+  // captures); its caches are emptied so files stay independent.
+  if (module_ == nullptr || !module_->ResetForNewCapture()) {
+    module_.reset();
+    auto module_or = NdpiModule::Create();
+    if (!module_or.ok()) {
+      summary.error = path + ": " + std::string(module_or.status().message());
+      return summary;
+    }
+    module_ = std::move(*module_or);
   }
-  const NdpiModule& module = **module_or;
+  const NdpiModule& module = *module_;
+  if (frame_labels_ != nullptr) *frame_labels_ = FrameLabels();
 
   // Once a flow's label is final its waiting rows go to the sampler (or
   // away, for dropped classes) and later rows skip the wait.
   auto resolve = [&](FlowState& flow, const FlowLabel& label) {
     flow.resolved = true;
-    flow.class_name = policy_.Map(label.label);
-    if (!selection_.MayKeep(flow.class_name)) flow.class_name.clear();
+    if (options_.exclude_guessed && label.guessed) {
+      flow.class_name.clear();
+    } else {
+      flow.class_name = policy_.Map(label.label);
+      if (!selection_.MayKeep(flow.class_name)) flow.class_name.clear();
+    }
     if (!flow.class_name.empty()) {
       for (SampleRow& row : flow.pending) {
         sampler_->Add(flow.class_name, std::move(row));
@@ -79,8 +111,23 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
       summary.labels[label.label] += flow.payload_packets;
     }
     ++summary.flows;
+    if (label.guessed) {
+      ++summary.guessed_flows;
+      if (options_.exclude_guessed) {
+        ++excluded_guessed_flows_;
+        excluded_guessed_packets_ += flow.payload_packets;
+      }
+    }
+    auto& counts = details_[std::make_tuple(label.label, label.master,
+                                            label.app, label.category,
+                                            label.confidence, label.guessed)];
+    ++counts.first;
+    counts.second += flow.payload_packets;
+    if (frame_labels_ != nullptr) frame_labels_->flows[flow.id] = label;
   };
 
+  DecodeOptions decode_options;
+  decode_options.unwrap_udp_tunnels = !options_.tunnel_outer_view;
   Table table(Seconds(options_.idle_timeout_s));
   const uint64_t max_duration_us = Seconds(options_.max_duration_s);
   uint64_t now_us = 0;
@@ -88,15 +135,19 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
   DecodedPacket packet;
   while ((*reader)->Next(&frame)) {
     ++summary.frames;
+    summary.bytes += frame.caplen;
+    if (progress_ && summary.frames % kProgressEvery == 0) {
+      progress_(summary.frames, summary.bytes);
+    }
     if (frame.caplen < frame.wire_len) ++summary.snapped;
     // Timestamps that step back (merged captures) count as "no time passed",
     // as in ndpiReader, so expiry never runs backwards.
     now_us = std::max(now_us, frame.time_us);
-    packet = DecodedPacket();
-    const DecodeOutcome outcome =
-        DecodeFrame(summary.link_type, frame.data, frame.caplen, &packet);
+    const DecodeOutcome outcome = DecodeFrame(
+        summary.link_type, frame.data, frame.caplen, &packet, decode_options);
     ++summary.outcomes[static_cast<size_t>(outcome)];
     if (outcome != DecodeOutcome::kOk) continue;
+    if (packet.tunnel != Tunnel::kNone) ++summary.tunnelled;
 
     table.ExpireIdle(now_us, end_flow);
     bool from_lo = false;
@@ -128,13 +179,18 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     if (packet.payload_len > 0) {
       ++summary.payload_packets;
       ++flow.payload_packets;
-      if (flow.taken < options_.max_per_flow) {
+      if (frame_labels_ != nullptr) {
+        frame_labels_->frames.emplace_back(summary.frames, flow.id);
+      }
+      // Rows of flows already known to be dropped are never built.
+      if (flow.taken < options_.max_per_flow &&
+          (!flow.resolved || !flow.class_name.empty())) {
         ++flow.taken;
         SampleRow row{ExtractFeatures(packet, options_.features), flow.id,
                       next_seq_++};
         if (!flow.resolved) {
           flow.pending.push_back(std::move(row));
-        } else if (!flow.class_name.empty()) {
+        } else {
           sampler_->Add(flow.class_name, std::move(row));
         }
       }
@@ -153,6 +209,7 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     summary.error = std::string((*reader)->error().message());
   }
   table.EndAll(end_flow);
+  if (progress_) progress_(summary.frames, summary.bytes);
   return summary;
 }
 

@@ -2,6 +2,7 @@
 // type and hands it to DecodeIp.
 
 #include "preprocess/decode.h"
+#include "preprocess/decode_internal.h"
 
 namespace pktgrid {
 namespace preprocess {
@@ -35,28 +36,33 @@ constexpr uint16_t kEtherPppoeSession = 0x8864;
 constexpr int kMaxVlanTags = 4;
 constexpr int kMaxMplsLabels = 8;
 
-uint16_t Be16(const uint8_t* p) {
-  return static_cast<uint16_t>(p[0] << 8 | p[1]);
-}
+using internal::Be16;
+using internal::DecodeContext;
 
 // PPP protocol numbers for IP.
 DecodeOutcome FromPppProtocol(uint16_t proto, const uint8_t* p, size_t len,
-                              DecodedPacket* out) {
-  if (proto == 0x0021 || proto == 0x0057) return DecodeIp(p, len, out);
+                              DecodedPacket* out, DecodeContext* ctx) {
+  if (proto == 0x0021 || proto == 0x0057) {
+    return internal::DecodeIpAt(p, len, out, ctx);
+  }
   return DecodeOutcome::kNotIp;
 }
 
+}  // namespace
+
+namespace internal {
+
 // Dispatches on an Ethernet type (after any tags were removed).
-DecodeOutcome FromEtherType(uint16_t type, const uint8_t* p, size_t len,
-                            DecodedPacket* out) {
+DecodeOutcome DecodeEtherTypeAt(uint16_t type, const uint8_t* p, size_t len,
+                                DecodedPacket* out, DecodeContext* ctx) {
   switch (type) {
     case kEtherIpv4:
     case kEtherIpv6:
-      return DecodeIp(p, len, out);
+      return DecodeIpAt(p, len, out, ctx);
     case kEtherPppoeSession:
       // 6-byte PPPoE header, then the 2-byte PPP protocol.
       if (len < 8) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromPppProtocol(Be16(p + 6), p + 8, len - 8, out);
+      return FromPppProtocol(Be16(p + 6), p + 8, len - 8, out, ctx);
     case kEtherMplsUnicast:
     case kEtherMplsMulticast: {
       // Pop labels to the bottom of the stack, then guess from the version.
@@ -65,7 +71,7 @@ DecodeOutcome FromEtherType(uint16_t type, const uint8_t* p, size_t len,
         const bool bottom = (p[2] & 1) != 0;
         p += 4;
         len -= 4;
-        if (bottom) return DecodeIp(p, len, out);
+        if (bottom) return DecodeIpAt(p, len, out, ctx);
       }
       return DecodeOutcome::kNotIp;
     }
@@ -74,7 +80,8 @@ DecodeOutcome FromEtherType(uint16_t type, const uint8_t* p, size_t len,
   }
 }
 
-DecodeOutcome DecodeEthernet(const uint8_t* p, size_t len, DecodedPacket* out) {
+DecodeOutcome DecodeEthernetAt(const uint8_t* p, size_t len,
+                               DecodedPacket* out, DecodeContext* ctx) {
   if (len < 14) return DecodeOutcome::kTruncatedLinkHeader;
   uint16_t type = Be16(p + 12);
   p += 14;
@@ -97,13 +104,19 @@ DecodeOutcome DecodeEthernet(const uint8_t* p, size_t len, DecodedPacket* out) {
     p += 8;
     len -= 8;
   }
-  return FromEtherType(type, p, len, out);
+  return DecodeEtherTypeAt(type, p, len, out, ctx);
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::DecodeEtherTypeAt;
 
 // BSD loopback: a 4-byte address family in the byte order of the machine that
 // captured (DLT_NULL) or in network order (DLT_LOOP).
 DecodeOutcome DecodeNull(const uint8_t* p, size_t len, bool network_order,
-                         DecodedPacket* out) {
+                         DecodedPacket* out, DecodeContext* ctx) {
   if (len < 4) return DecodeOutcome::kTruncatedLinkHeader;
   const uint32_t be =
       static_cast<uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
@@ -117,7 +130,7 @@ DecodeOutcome DecodeNull(const uint8_t* p, size_t len, bool network_order,
     case 24:  // AF_INET6 on NetBSD/OpenBSD
     case 28:  // AF_INET6 on FreeBSD
     case 30:  // AF_INET6 on macOS
-      return DecodeIp(p + 4, len - 4, out);
+      return internal::DecodeIpAt(p + 4, len - 4, out, ctx);
     default:
       return DecodeOutcome::kNotIp;
   }
@@ -126,28 +139,32 @@ DecodeOutcome DecodeNull(const uint8_t* p, size_t len, bool network_order,
 }  // namespace
 
 DecodeOutcome DecodeFrame(int link_type, const uint8_t* frame, size_t caplen,
-                          DecodedPacket* out) {
+                          DecodedPacket* out, const DecodeOptions& options) {
+  DecodeContext context{options, 0};
+  DecodeContext* ctx = &context;
+  out->tunnel = Tunnel::kNone;
   switch (link_type) {
     case kDltEthernet:
-      return DecodeEthernet(frame, caplen, out);
+      return internal::DecodeEthernetAt(frame, caplen, out, ctx);
     case kDltNull:
-      return DecodeNull(frame, caplen, /*network_order=*/false, out);
+      return DecodeNull(frame, caplen, /*network_order=*/false, out, ctx);
     case kDltLoop:
-      return DecodeNull(frame, caplen, /*network_order=*/true, out);
+      return DecodeNull(frame, caplen, /*network_order=*/true, out, ctx);
     case kDltRaw:
     case kDltRawOpenBsd:
     case kDltLinktypeRaw:
     case kDltIpv4:
     case kDltIpv6:
-      return DecodeIp(frame, caplen, out);
+      return internal::DecodeIpAt(frame, caplen, out, ctx);
     case kDltLinuxSll:
       // 16 bytes; the Ethernet protocol type is the last field.
       if (caplen < 16) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromEtherType(Be16(frame + 14), frame + 16, caplen - 16, out);
+      return DecodeEtherTypeAt(Be16(frame + 14), frame + 16, caplen - 16, out,
+                               ctx);
     case kDltLinuxSll2:
       // 20 bytes; the protocol type comes first.
       if (caplen < 20) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromEtherType(Be16(frame), frame + 20, caplen - 20, out);
+      return DecodeEtherTypeAt(Be16(frame), frame + 20, caplen - 20, out, ctx);
     case kDltPpp:
       // Address/control (ff 03) may be compressed away; the protocol field
       // may be compressed to one byte (odd value).
@@ -156,19 +173,40 @@ DecodeOutcome DecodeFrame(int link_type, const uint8_t* frame, size_t caplen,
         caplen -= 2;
       }
       if (caplen >= 1 && (frame[0] & 1) != 0) {
-        return FromPppProtocol(frame[0], frame + 1, caplen - 1, out);
+        return FromPppProtocol(frame[0], frame + 1, caplen - 1, out, ctx);
       }
       if (caplen < 2) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromPppProtocol(Be16(frame), frame + 2, caplen - 2, out);
+      return FromPppProtocol(Be16(frame), frame + 2, caplen - 2, out, ctx);
     case kDltPppSerial:
       if (caplen < 4) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromPppProtocol(Be16(frame + 2), frame + 4, caplen - 4, out);
+      return FromPppProtocol(Be16(frame + 2), frame + 4, caplen - 4, out, ctx);
     case kDltCiscoHdlc:
       if (caplen < 4) return DecodeOutcome::kTruncatedLinkHeader;
-      return FromEtherType(Be16(frame + 2), frame + 4, caplen - 4, out);
+      return DecodeEtherTypeAt(Be16(frame + 2), frame + 4, caplen - 4, out,
+                               ctx);
     default:
       return DecodeOutcome::kUnsupportedLinkType;
   }
+}
+
+const char* TunnelName(Tunnel tunnel) {
+  switch (tunnel) {
+    case Tunnel::kNone:
+      return "none";
+    case Tunnel::kIpInIp:
+      return "ip_in_ip";
+    case Tunnel::kGtpU:
+      return "gtp_u";
+    case Tunnel::kVxlan:
+      return "vxlan";
+    case Tunnel::kCapwap:
+      return "capwap";
+    case Tunnel::kTzsp:
+      return "tzsp";
+    case Tunnel::kNumTunnels:
+      break;
+  }
+  return "invalid";
 }
 
 const char* DecodeOutcomeName(DecodeOutcome outcome) {

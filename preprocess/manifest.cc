@@ -52,6 +52,44 @@ void WriteOptions(const PreprocessOptions& o, JsonWriter& w) {
   w.EndObject();
   w.Key("split_by_flow");
   w.Bool(o.split_by_flow);
+  w.Key("exclude_guessed");
+  w.Bool(o.exclude_guessed);
+  w.Key("tunnel_outer_view");
+  w.Bool(o.tunnel_outer_view);
+  w.EndObject();
+}
+
+void WriteLeakage(const SplitLeakage& l, bool used, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("used");
+  w.Bool(used);
+  w.Key("val_test_rows");
+  w.Uint(l.val_test_rows);
+  w.Key("val_test_rows_from_train_flows");
+  w.Uint(l.leaked_rows);
+  w.Key("flows_in_train_and_val_test");
+  w.Uint(l.leaked_flows);
+  w.EndObject();
+}
+
+void WriteLabelDetail(const LabelDetail& d, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("label");
+  w.String(d.label);
+  w.Key("master");
+  w.String(d.master);
+  w.Key("app");
+  w.String(d.app);
+  w.Key("category");
+  w.String(d.category);
+  w.Key("confidence");
+  w.String(d.confidence);
+  w.Key("guessed");
+  w.Bool(d.guessed);
+  w.Key("flows");
+  w.Uint(d.flows);
+  w.Key("payload_packets");
+  w.Uint(d.payload_packets);
   w.EndObject();
 }
 
@@ -81,10 +119,16 @@ void WriteFile(const FileSummary& f, JsonWriter& w) {
     w.Uint(f.outcomes[i]);
   }
   w.EndObject();
+  w.Key("bytes");
+  w.Uint(f.bytes);
+  w.Key("tunnelled");
+  w.Uint(f.tunnelled);
   w.Key("payload_packets");
   w.Uint(f.payload_packets);
   w.Key("flows");
   w.Uint(f.flows);
+  w.Key("guessed_flows");
+  w.Uint(f.guessed_flows);
   w.Key("labels");
   w.BeginObject();
   for (const auto& [label, n] : f.labels) {
@@ -132,6 +176,24 @@ std::string ManifestJson(const PreprocessOptions& options,
     w.Uint(c.per_split[2]);
     w.EndObject();
   }
+  w.EndArray();
+  // Leakage of near-duplicate packets into val/test, for both split modes
+  // on the same sampled rows ("used" marks the one the dataset has).
+  w.Key("split_leakage");
+  w.BeginObject();
+  w.Key("packet_split");
+  WriteLeakage(report.leakage_packet_split, !options.split_by_flow, w);
+  w.Key("flow_split");
+  WriteLeakage(report.leakage_flow_split, options.split_by_flow, w);
+  w.EndObject();
+  w.Key("excluded_guessed_flows");
+  w.Uint(report.excluded_guessed_flows);
+  w.Key("excluded_guessed_packets");
+  w.Uint(report.excluded_guessed_packets);
+  // What nDPI recorded per flow (before drops and merges).
+  w.Key("label_details");
+  w.BeginArray();
+  for (const LabelDetail& d : report.label_details) WriteLabelDetail(d, w);
   w.EndArray();
   w.Key("available_classes");
   w.BeginObject();

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "ndpi_api.h"
+#include "preprocess/ndpi_caches.h"
 
 namespace pktgrid {
 namespace preprocess {
@@ -26,7 +27,17 @@ absl::StatusOr<std::unique_ptr<NdpiModule>> NdpiModule::Create() {
   NDPI_BITMASK_SET_ALL(all);
   ndpi_set_protocol_detection_bitmask2(module, &all);
   ndpi_finalize_initialization(module);
-  return std::unique_ptr<NdpiModule>(new NdpiModule(module));
+  std::unique_ptr<NdpiModule> out(new NdpiModule(module));
+  // A fresh module has allocated none of its caches; anything else means
+  // the layout in the headers does not match the library.
+  out->resettable_ = internal::NdpiCachesEmpty(module);
+  return out;
+}
+
+bool NdpiModule::ResetForNewCapture() {
+  if (!resettable_) return false;
+  internal::NdpiClearCaches(module_);
+  return true;
 }
 
 NdpiModule::~NdpiModule() { ndpi_exit_detection_module(module_); }

@@ -23,12 +23,18 @@ struct FlowLabel {
   bool guessed = false;    // nDPI gave up and guessed (accepted, as the paper)
 };
 
-// An nDPI 4.2 detection module with every protocol enabled. One per capture
-// file, as ndpiReader does, so nDPI's caches never carry one capture's
-// knowledge into another.
+// An nDPI 4.2 detection module with every protocol enabled. Creating one
+// takes ~20 ms, so one module serves many captures: ResetForNewCapture()
+// between captures empties nDPI's caches, so no capture's knowledge carries
+// into another (as with ndpiReader's one module per file).
 class NdpiModule {
  public:
   static absl::StatusOr<std::unique_ptr<NdpiModule>> Create();
+
+  // Forgets what earlier captures taught the module. Returns false when
+  // this build cannot (the library's module layout was not recognised);
+  // the caller then creates a fresh module per capture.
+  bool ResetForNewCapture();
   ~NdpiModule();
   NdpiModule(const NdpiModule&) = delete;
   NdpiModule& operator=(const NdpiModule&) = delete;
@@ -42,6 +48,7 @@ class NdpiModule {
  private:
   explicit NdpiModule(ndpi_detection_module_struct* module) : module_(module) {}
   ndpi_detection_module_struct* module_;
+  bool resettable_ = false;
 };
 
 // Per-flow detection, driven like ndpiReader's reader_util.c: packets go to
@@ -60,6 +67,8 @@ class NdpiFlow {
   bool Process(const NdpiModule& module, const uint8_t* ip, uint32_t len,
                uint64_t time_ms, uint8_t l4_proto);
   bool done() const { return done_; }
+  // Packets given to nDPI so far.
+  uint32_t packets() const { return packets_; }
 
   // Ends detection (giving up if needed) and returns the label.
   const FlowLabel& Finish(const NdpiModule& module);

@@ -26,6 +26,13 @@ struct PreprocessOptions {
   double idle_timeout_s = 1800;
   double max_duration_s = 1800;
 
+  // Flows whose label nDPI only guessed when giving up (by port or IP) are
+  // left out instead of counted under the guess.
+  bool exclude_guessed = false;
+  // Keep the outer view of UDP tunnels (GTP-U, VXLAN, CAPWAP, TZSP): the
+  // tunnel packets themselves are the flows. Default: decapsulate.
+  bool tunnel_outer_view = false;
+
   // nDPI labels removed before class selection (merges are applied first).
   std::vector<std::string> drop_labels = DefaultDropLabels();
   // "A=B": nDPI label A is counted as class B.

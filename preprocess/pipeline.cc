@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "preprocess/capture_processor.h"
 #include "preprocess/csv_export.h"
 #include "preprocess/input_files.h"
@@ -69,6 +71,65 @@ absl::Status ShortfallError(const std::vector<std::string>& classes,
       list));
 }
 
+// Rows of val/test whose flow also has rows in train.
+SplitLeakage MeasureLeakage(const std::vector<uint32_t>& flow_ids,
+                            const std::vector<Split>& splits) {
+  absl::flat_hash_set<uint32_t> train;
+  for (size_t i = 0; i < splits.size(); ++i) {
+    if (splits[i] == Split::kTrain) train.insert(flow_ids[i]);
+  }
+  SplitLeakage leak;
+  absl::flat_hash_set<uint32_t> leaked;
+  for (size_t i = 0; i < splits.size(); ++i) {
+    if (splits[i] == Split::kTrain) continue;
+    ++leak.val_test_rows;
+    if (train.contains(flow_ids[i])) {
+      ++leak.leaked_rows;
+      leaked.insert(flow_ids[i]);
+    }
+  }
+  leak.leaked_flows = leaked.size();
+  return leak;
+}
+
+void AddLeakage(const SplitLeakage& add, SplitLeakage* to) {
+  to->val_test_rows += add.val_test_rows;
+  to->leaked_rows += add.leaked_rows;
+  to->leaked_flows += add.leaked_flows;
+}
+
+// One status line on stderr, redrawn at most ten times a second.
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, size_t files)
+      : enabled_(enabled), files_(files), start_(Clock::now()) {}
+
+  void Update(size_t file, uint64_t frames, uint64_t bytes, bool force) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - start_).count();
+    const double mb = static_cast<double>(bytes) / 1e6;
+    const int width = 20;
+    const int filled = static_cast<int>(width * file / std::max<size_t>(files_, 1));
+    fprintf(stderr, "\r[%s%s] %zu/%zu files  %s packets  %.1f MB  %.1f MB/s\033[K",
+            std::string(filled, '#').c_str(),
+            std::string(width - filled, '.').c_str(), file, files_,
+            absl::StrFormat("%d", frames).c_str(), mb, s > 0 ? mb / s : 0.0);
+  }
+  void Done() {
+    if (enabled_) fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  size_t files_;
+  Clock::time_point start_;
+  Clock::time_point last_;
+};
+
 }  // namespace
 
 absl::StatusOr<Dataset> BuildDatasetInMemory(
@@ -88,20 +149,31 @@ absl::StatusOr<Dataset> BuildDatasetInMemory(
   report->ndpi_version = NdpiModule::Version();
   ClassSampler sampler(options.per_class, options.seed);
   CaptureProcessor processor(options, *policy, *selection, &sampler);
-  const bool progress = options.progress && isatty(STDERR_FILENO);
+  // Quiet unless stderr is a terminal (logs and pipes get no \r noise).
+  ProgressLine progress(options.progress && isatty(STDERR_FILENO),
+                        files.size());
+  uint64_t done_frames = 0, done_bytes = 0;
+  size_t file_index = 0;
+  processor.set_progress([&](uint64_t frames, uint64_t bytes) {
+    progress.Update(file_index, done_frames + frames, done_bytes + bytes,
+                    false);
+  });
   for (size_t i = 0; i < files.size(); ++i) {
-    if (progress) {
-      fprintf(stderr, "\r[%zu/%zu] %s\033[K", i + 1, files.size(),
-              files[i].c_str());
-    }
+    file_index = i;
     FileSummary summary = processor.Process(files[i]);
     if (auto digest = Sha256File(files[i]); digest.ok()) {
       summary.sha256 = *digest;
     }
+    done_frames += summary.frames;
+    done_bytes += summary.bytes;
+    progress.Update(i + 1, done_frames, done_bytes, i + 1 == files.size());
     if (!summary.error.empty()) report->errors.push_back(summary.error);
     report->files.push_back(std::move(summary));
   }
-  if (progress) fprintf(stderr, "\r\033[K");
+  progress.Done();
+  report->label_details = processor.LabelDetails();
+  report->excluded_guessed_flows = processor.excluded_guessed_flows();
+  report->excluded_guessed_packets = processor.excluded_guessed_packets();
 
   report->available = sampler.Counts();
   auto classes = selection->Select(report->available);
@@ -124,15 +196,26 @@ absl::StatusOr<Dataset> BuildDatasetInMemory(
   dataset.class_names = *classes;  // sorted: index = label code
   dataset.feature_bytes = options.features.bytes;
   report->classes.clear();
+  report->leakage_packet_split = SplitLeakage();
+  report->leakage_flow_split = SplitLeakage();
   for (size_t code = 0; code < classes->size(); ++code) {
     const std::string& name = (*classes)[code];
     std::vector<SampleRow> rows = sampler.Take(name);
     std::vector<uint32_t> flow_ids;
     flow_ids.reserve(rows.size());
     for (const SampleRow& r : rows) flow_ids.push_back(r.flow_id);
-    const std::vector<Split> splits =
-        AssignSplits(flow_ids, options.ratios, options.split_by_flow,
-                     options.seed ^ Fnv1a64(name));
+    const uint64_t class_seed = options.seed ^ Fnv1a64(name);
+    const std::vector<Split> splits = AssignSplits(
+        flow_ids, options.ratios, options.split_by_flow, class_seed);
+    // The other mode on the same rows, only to report its leakage.
+    const std::vector<Split> other = AssignSplits(
+        flow_ids, options.ratios, !options.split_by_flow, class_seed);
+    const std::vector<Split>& by_packet =
+        options.split_by_flow ? other : splits;
+    const std::vector<Split>& by_flow = options.split_by_flow ? splits : other;
+    AddLeakage(MeasureLeakage(flow_ids, by_packet),
+               &report->leakage_packet_split);
+    AddLeakage(MeasureLeakage(flow_ids, by_flow), &report->leakage_flow_split);
     ClassSummary summary;
     summary.name = name;
     summary.available = report->available[name];

@@ -24,12 +24,36 @@ struct FileSummary {
   // rest were set aside for that reason.
   std::array<uint64_t, static_cast<size_t>(DecodeOutcome::kNumOutcomes)>
       outcomes{};
+  uint64_t bytes = 0;            // captured bytes of all frames
+  uint64_t tunnelled = 0;        // decoded packets taken out of a tunnel
   uint64_t payload_packets = 0;  // decoded packets with application payload
   uint64_t flows = 0;
+  uint64_t guessed_flows = 0;  // flows whose label nDPI guessed on giving up
   // Payload packets per nDPI label (before drops and merges).
   std::map<std::string, uint64_t> labels;
 
   uint64_t decoded() const { return outcomes[0]; }
+};
+
+// One combination of what nDPI recorded for flows, with how many flows had
+// it and their payload packets.
+struct LabelDetail {
+  std::string label;  // app if known, else master
+  std::string master;
+  std::string app;
+  std::string category;
+  std::string confidence;
+  bool guessed = false;
+  uint64_t flows = 0;
+  uint64_t payload_packets = 0;
+};
+
+// How many validation/test rows come from flows that also have rows in the
+// training part: near-duplicates that inflate test accuracy.
+struct SplitLeakage {
+  uint64_t val_test_rows = 0;
+  uint64_t leaked_rows = 0;   // val/test rows whose flow is also in train
+  uint64_t leaked_flows = 0;  // flows with rows in train and in val/test
 };
 
 struct ClassSummary {
@@ -45,6 +69,14 @@ struct PreprocessReport {
   // Every class left after merges and drops, with its population.
   std::map<std::string, uint64_t> available;
   std::vector<ClassSummary> classes;  // the dataset's classes, by label code
+  // Per label detail, most payload packets first.
+  std::vector<LabelDetail> label_details;
+  uint64_t excluded_guessed_flows = 0;  // with exclude_guessed
+  uint64_t excluded_guessed_packets = 0;
+  // Leakage of the split that was used, and of the other mode on the same
+  // rows (packet split vs flow split), so the difference is visible.
+  SplitLeakage leakage_packet_split;
+  SplitLeakage leakage_flow_split;
   uint64_t rows = 0;
   std::string dataset_path;
   std::string dataset_sha256;

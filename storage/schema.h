@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS tasks (
   lease_deadline_ms INTEGER NOT NULL DEFAULT 0,
   error TEXT NOT NULL DEFAULT '',
   payload BLOB NOT NULL,
+  -- '' (any worker), 'cuda' or 'cpu': which train workers may lease it.
+  device TEXT NOT NULL DEFAULT '',
   seq INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL
 );

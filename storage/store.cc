@@ -8,7 +8,7 @@ namespace {
 
 constexpr char kTaskColumns[] =
     "task_id, trial_id, kind, status, attempt, max_attempts, worker_id, "
-    "lease_deadline_ms, error, payload";
+    "lease_deadline_ms, error, payload, device";
 
 TaskRow ReadTask(const Statement& q) {
   TaskRow t;
@@ -22,6 +22,7 @@ TaskRow ReadTask(const Statement& q) {
   t.lease_deadline_ms = q.Int(7);
   t.error = q.Text(8);
   t.payload = q.Text(9);
+  t.device = q.Text(10);
   return t;
 }
 
@@ -237,11 +238,14 @@ absl::StatusOr<std::vector<std::string>> Store::GroupTrials(
   return ids;
 }
 
-absl::Status Store::InsertTask(const TaskRow& row, int64_t now_ms) {
-  auto q = db_->Prepare(
-      absl::StrCat("INSERT OR IGNORE INTO tasks (", kTaskColumns,
-                   ", seq, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                   "(SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), ?)"));
+namespace {
+
+absl::Status WriteTask(SqliteDb* db, const char* verb, const TaskRow& row,
+                       int64_t now_ms) {
+  auto q = db->Prepare(absl::StrCat(
+      verb, " INTO tasks (", kTaskColumns,
+      ", seq, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks), ?)"));
   if (!q.ok()) return q.status();
   return q->Bind(1, row.task_id)
       .Bind(2, row.trial_id)
@@ -253,8 +257,19 @@ absl::Status Store::InsertTask(const TaskRow& row, int64_t now_ms) {
       .Bind(8, row.lease_deadline_ms)
       .Bind(9, row.error)
       .BindBlob(10, row.payload)
-      .Bind(11, now_ms)
+      .Bind(11, row.device)
+      .Bind(12, now_ms)
       .Run();
+}
+
+}  // namespace
+
+absl::Status Store::InsertTask(const TaskRow& row, int64_t now_ms) {
+  return WriteTask(db_.get(), "INSERT OR IGNORE", row, now_ms);
+}
+
+absl::Status Store::ReplaceTask(const TaskRow& row, int64_t now_ms) {
+  return WriteTask(db_.get(), "INSERT OR REPLACE", row, now_ms);
 }
 
 absl::StatusOr<std::optional<TaskRow>> Store::GetTask(
@@ -267,13 +282,15 @@ absl::StatusOr<std::optional<TaskRow>> Store::GetTask(
 }
 
 absl::StatusOr<std::optional<TaskRow>> Store::NextQueued(
-    const std::string& kind) {
-  auto q = db_->Prepare(
-      absl::StrCat("SELECT ", kTaskColumns,
-                   " FROM tasks WHERE kind = ? AND status = 'queued' "
-                   "ORDER BY seq LIMIT 1"));
+    const std::string& kind, const std::string& device) {
+  const bool gpu = device.rfind("cuda", 0) == 0;
+  auto q = db_->Prepare(absl::StrCat(
+      "SELECT ", kTaskColumns,
+      " FROM tasks WHERE kind = ? AND status = 'queued' AND device IN ('', ?) "
+      "ORDER BY ",
+      gpu ? "device = 'cuda' DESC, " : "", "seq LIMIT 1"));
   if (!q.ok()) return q.status();
-  q->Bind(1, kind);
+  q->Bind(1, kind).Bind(2, gpu ? "cuda" : "cpu");
   return QueryOne<TaskRow>(std::move(*q), ReadTask);
 }
 

@@ -43,6 +43,7 @@ struct TaskRow {
   int64_t lease_deadline_ms = 0;
   std::string error;
   std::string payload;  // TrialConfig or BenchConfig blob
+  std::string device;   // "", "cuda" or "cpu"
 };
 
 struct EpochRow {
@@ -113,9 +114,13 @@ class Store {
 
   // Inserts a task unless it exists.
   absl::Status InsertTask(const TaskRow& row, int64_t now_ms);
+  // Inserts a task or replaces it (and its queue position).
+  absl::Status ReplaceTask(const TaskRow& row, int64_t now_ms);
   absl::StatusOr<std::optional<TaskRow>> GetTask(const std::string& task_id);
-  // The oldest queued task of a kind.
-  absl::StatusOr<std::optional<TaskRow>> NextQueued(const std::string& kind);
+  // The oldest queued task of a kind that a worker with `device` ("cpu" or
+  // "cuda...") may run; GPU workers take tasks that need a GPU first.
+  absl::StatusOr<std::optional<TaskRow>> NextQueued(const std::string& kind,
+                                                    const std::string& device);
   absl::StatusOr<std::vector<TaskRow>> ExpiredLeases(int64_t now_ms);
   // Writes status, attempt, worker, deadline and error.
   absl::Status UpdateTask(const TaskRow& row, int64_t now_ms);

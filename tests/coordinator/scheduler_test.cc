@@ -225,6 +225,19 @@ TEST_F(SchedulerTest, BenchmarksTheBestTrialOfAGroupOnceTheGroupIsDone) {
   EXPECT_EQ(status->done(), 2);
   EXPECT_EQ(status->bench_done(), 1);
   EXPECT_TRUE(status->finished());
+
+  // Rebench queues the benchmarked trial again, from attempt 0.
+  EXPECT_EQ(*scheduler_->Rebench(launched.sweep_id(), ""), 1);
+  EXPECT_FALSE(scheduler_->Status(launched.sweep_id())->finished());
+  auto rerun = scheduler_->Lease(bencher);
+  ASSERT_TRUE(rerun.ok());
+  EXPECT_EQ(rerun->task_id(), bench->task_id());
+  EXPECT_EQ(rerun->attempt(), 1);
+  // An explicit prefix may pick a trial that was never benchmarked.
+  const std::string other_trial = a->train().trial_id();
+  EXPECT_EQ(*scheduler_->Rebench(launched.sweep_id(), other_trial.substr(0, 6)),
+            1);
+  EXPECT_EQ(*scheduler_->Rebench(launched.sweep_id(), "zzz"), 0);
 }
 
 TEST_F(SchedulerTest, EpochsAreStoredForTheHolderOnly) {
@@ -243,6 +256,58 @@ TEST_F(SchedulerTest, EpochsAreStoredForTheHolderOnly) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM epochs WHERE epoch = 1 AND "
                   "val_accuracy = 0.25 AND attempt = 1"),
             1);
+}
+
+}  // namespace
+}  // namespace pktgrid
+
+namespace pktgrid {
+namespace {
+
+TEST_F(SchedulerTest, GpuTrialsGoOnlyToGpuWorkersAndFirst) {
+  SweepSpec spec;
+  ModelGrid* grid = spec.add_grids();
+  grid->set_family("shallow_mlp");
+  grid->add_sizes("5");
+  grid->add_learning_rates(0.01);
+  grid->add_dropouts(0.1);
+  ASSERT_TRUE(scheduler_->Launch(spec, "dataset-sha").ok());  // any device
+  spec.mutable_training()->set_device("cuda");
+  grid->set_family("deep_cnn");
+  grid->set_sizes(0, "128");
+  ASSERT_TRUE(scheduler_->Launch(spec, "dataset-sha").ok());  // GPU only
+
+  WorkerInfo cpu;
+  cpu.set_name("cpu");
+  cpu.set_role("train");
+  cpu.set_device("cpu");
+  WorkerInfo gpu = cpu;
+  gpu.set_name("gpu");
+  gpu.set_device("cuda:0");
+  const std::string cpu_id = scheduler_->Register(cpu)->worker_id();
+  const std::string gpu_id = scheduler_->Register(gpu)->worker_id();
+
+  // The GPU worker takes the GPU trial although it was queued later.
+  auto first = scheduler_->Lease(gpu_id);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->train().family(), "deep_cnn");
+  auto second = scheduler_->Lease(cpu_id);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->train().family(), "shallow_mlp");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE device = 'cuda'"), 1);
+}
+
+TEST(SweepSpecDevice, UnknownDeviceIsRejected) {
+  SweepSpec spec;
+  spec.add_grids()->set_family("svm");
+  spec.mutable_training()->set_device("tpu");
+  Store* no_store = nullptr;
+  Scheduler scheduler(no_store, {}, [] { return int64_t{0}; });
+  auto launched = scheduler.Launch(spec, "d");
+  ASSERT_FALSE(launched.ok());
+  EXPECT_EQ(launched.status().message(),
+            "sweep spec: training.device \"tpu\"; expected \"\", \"cuda\" or "
+            "\"cpu\"");
 }
 
 }  // namespace

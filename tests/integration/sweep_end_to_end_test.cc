@@ -189,6 +189,17 @@ TEST(EndToEnd, TinySweepRunsToCompletionThroughRealProcesses) {
   EXPECT_EQ(best->size(), 3u);
   for (const TrialRow& row : *best) EXPECT_TRUE(row.has_bench());
 
+  // Rebench runs the three benchmarks again and replaces their rows.
+  auto rebenched = client.Rebench(launched->sweep_id(), "");
+  ASSERT_TRUE(rebenched.ok()) << rebenched.status();
+  EXPECT_EQ(*rebenched, 3);
+  status = cluster.WaitFinished(client, launched->sweep_id(), 120);
+  ASSERT_TRUE(status.finished());
+  EXPECT_EQ(cluster.Count("SELECT COUNT(*) FROM benchmarks"), 3);
+  EXPECT_EQ(cluster.Count("SELECT COUNT(*) FROM tasks WHERE kind = 'bench' "
+                          "AND status = 'done' AND attempt = 1"),
+            3);
+
   // Re-launching the same spec on the same dataset adds no trials.
   auto again = client.Launch(TinySpec(), *sha);
   ASSERT_TRUE(again.ok());
