@@ -94,6 +94,8 @@ absl::StatusOr<preprocess::PreprocessOptions> PreprocessOptionsFromFlags() {
   }
   o.split_by_flow = split_by == "flow";
   o.export_csv = absl::GetFlag(FLAGS_csv);
+  o.exclude_guessed = absl::GetFlag(FLAGS_exclude_guessed);
+  o.tunnel_outer_view = absl::GetFlag(FLAGS_tunnel_outer_view);
   return o;
 }
 

@@ -71,6 +71,11 @@ ABSL_FLAG(std::string, split_by, "packet",
           "packets stay in one split)");
 ABSL_FLAG(int, max_per_flow, 10001,
           "preprocess: at most this many packets from one flow");
+ABSL_FLAG(bool, exclude_guessed, false,
+          "preprocess: drop flows whose label nDPI only guessed");
+ABSL_FLAG(bool, tunnel_outer_view, false,
+          "preprocess: label and featurise GTP-U/VXLAN/CAPWAP/TZSP tunnels "
+          "by their outer packets instead of decapsulating them");
 ABSL_FLAG(bool, csv, false,
           "preprocess: also write train.csv, val.csv, test.csv "
           "(label,byte1..byteN) next to the dataset");

@@ -38,6 +38,8 @@ ABSL_DECLARE_FLAG(std::string, split);
 ABSL_DECLARE_FLAG(std::string, split_by);
 ABSL_DECLARE_FLAG(int, max_per_flow);
 ABSL_DECLARE_FLAG(bool, csv);
+ABSL_DECLARE_FLAG(bool, exclude_guessed);
+ABSL_DECLARE_FLAG(bool, tunnel_outer_view);
 ABSL_DECLARE_FLAG(std::string, workdir);
 ABSL_DECLARE_FLAG(std::string, bin_dir);
 ABSL_DECLARE_FLAG(int, train_threads);

@@ -18,6 +18,10 @@ PACKAGES=(
   libopenblas0-pthread
   # Reference tools used by benchmarks and the label-agreement check.
   libndpi-bin sqlite3 clang-format
+  # Payload-extraction baseline for bench/preprocess (speed beside tshark).
+  tshark
+  # PyTorch for Python: the reference side of bench/training (speed, parity).
+  python3-torch python3-numpy
 )
 
 missing=()

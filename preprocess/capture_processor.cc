@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,8 @@ using Table = FlowTable<FlowState>;
 uint64_t Seconds(double s) { return static_cast<uint64_t>(s * 1e6); }
 
 constexpr uint64_t kProgressEvery = 1 << 16;  // frames
+// How long a closed TCP flow still takes late segments (TIME_WAIT-like).
+constexpr double kClosedLingerS = 60;
 
 }  // namespace
 
@@ -48,18 +51,26 @@ CaptureProcessor::~CaptureProcessor() = default;
 std::vector<LabelDetail> CaptureProcessor::LabelDetails() const {
   std::vector<LabelDetail> out;
   out.reserve(details_.size());
-  for (const auto& [key, counts] : details_) {
+  for (const auto& [key, c] : details_) {
     LabelDetail d;
-    std::tie(d.label, d.master, d.app, d.category, d.confidence, d.guessed) =
-        key;
-    d.flows = counts.first;
-    d.payload_packets = counts.second;
+    d.label = c.label.label;
+    d.master = c.label.master;
+    d.app = c.label.app;
+    d.category = c.label.category;
+    d.confidence = c.label.confidence;
+    d.guessed = c.label.guessed;
+    d.flows = c.flows;
+    d.payload_packets = c.payload_packets;
     out.push_back(std::move(d));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const LabelDetail& a, const LabelDetail& b) {
-                     return a.payload_packets > b.payload_packets;
-                   });
+  // Most packets first; the names make the order deterministic.
+  std::sort(out.begin(), out.end(),
+            [](const LabelDetail& a, const LabelDetail& b) {
+              return std::tie(b.payload_packets, b.flows, a.label, a.master,
+                              a.app, a.category, a.confidence, a.guessed) <
+                     std::tie(a.payload_packets, a.flows, b.label, b.master,
+                              b.app, b.category, b.confidence, b.guessed);
+            });
   return out;
 }
 
@@ -118,17 +129,16 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
         excluded_guessed_packets_ += flow.payload_packets;
       }
     }
-    auto& counts = details_[std::make_tuple(label.label, label.master,
-                                            label.app, label.category,
-                                            label.confidence, label.guessed)];
-    ++counts.first;
-    counts.second += flow.payload_packets;
+    DetailCount& detail = details_[label.DetailKey()];
+    if (detail.flows++ == 0) detail.label = label;
+    detail.payload_packets += flow.payload_packets;
     if (frame_labels_ != nullptr) frame_labels_->flows[flow.id] = label;
   };
 
   DecodeOptions decode_options;
   decode_options.unwrap_udp_tunnels = !options_.tunnel_outer_view;
-  Table table(Seconds(options_.idle_timeout_s));
+  Table table(Seconds(options_.idle_timeout_s),
+              Seconds(std::min(kClosedLingerS, options_.idle_timeout_s)));
   const uint64_t max_duration_us = Seconds(options_.max_duration_s);
   uint64_t now_us = 0;
   CapturedFrame frame;
@@ -153,11 +163,16 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     bool from_lo = false;
     const FlowKey key = MakeFlowKey(packet, &from_lo);
     Table::Entry* entry = table.Find(key);
-    if (entry != nullptr && now_us - entry->first_us > max_duration_us) {
+    const bool tcp = packet.l4_proto == 6;
+    // A new connection (a SYN without ACK) on the 5-tuple of a closed flow
+    // starts a flow of its own.
+    if (entry != nullptr &&
+        (now_us - entry->first_us > max_duration_us ||
+         (entry->closed && tcp &&
+          (packet.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn))) {
       table.End(entry, end_flow);
       entry = nullptr;
     }
-    const bool tcp = packet.l4_proto == 6;
     if (entry == nullptr) {
       // An empty TCP segment without SYN (the last ACK of a teardown, a
       // keep-alive) would only open an empty flow; a flow whose SYN was not
@@ -201,7 +216,7 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     if (tcp) {
       if (packet.tcp_flags & kTcpFin) flow.fin_sides |= from_lo ? 1 : 2;
       if ((packet.tcp_flags & kTcpRst) || flow.fin_sides == 3) {
-        table.End(entry, end_flow);
+        table.Close(entry, now_us, end_flow);
       }
     }
   }

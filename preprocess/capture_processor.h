@@ -3,10 +3,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -74,11 +72,12 @@ class CaptureProcessor {
   std::function<void(uint64_t, uint64_t)> progress_;
   uint32_t next_flow_id_ = 0;  // unique across files
   uint64_t next_seq_ = 0;      // global packet order
-  // (label, master, app, category, confidence, guessed) -> (flows, packets)
-  std::map<std::tuple<std::string, std::string, std::string, std::string,
-                      std::string, bool>,
-           std::pair<uint64_t, uint64_t>>
-      details_;
+  struct DetailCount {
+    FlowLabel label;  // the first flow's, for the names
+    uint64_t flows = 0;
+    uint64_t payload_packets = 0;
+  };
+  absl::flat_hash_map<uint64_t, DetailCount> details_;  // by DetailKey()
   uint64_t excluded_guessed_flows_ = 0;
   uint64_t excluded_guessed_packets_ = 0;
 };

@@ -70,7 +70,7 @@ struct DecodedPacket {
   uint8_t dst_addr[16] = {};
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
-  bool first_fragment = false;  // IPv4/IPv6 fragment at offset 0 (MF set)
+  bool first_fragment = false;    // IPv4/IPv6 fragment at offset 0 (MF set)
   Tunnel tunnel = Tunnel::kNone;  // outermost tunnel looked through
 };
 
@@ -78,6 +78,7 @@ struct DecodedPacket {
 inline constexpr uint8_t kTcpFin = 0x01;
 inline constexpr uint8_t kTcpSyn = 0x02;
 inline constexpr uint8_t kTcpRst = 0x04;
+inline constexpr uint8_t kTcpAck = 0x10;
 
 // Decodes one frame of the given libpcap DLT_ link type (the value
 // pcap_datalink() returns): Ethernet with 802.1Q/QinQ/PPPoE/MPLS/LLC-SNAP,

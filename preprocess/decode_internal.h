@@ -23,8 +23,8 @@ struct DecodeContext {
 
 DecodeOutcome DecodeIpAt(const uint8_t* ip, size_t caplen, DecodedPacket* out,
                          DecodeContext* ctx);
-DecodeOutcome DecodeEthernetAt(const uint8_t* p, size_t len,
-                               DecodedPacket* out, DecodeContext* ctx);
+DecodeOutcome DecodeEthernetAt(const uint8_t* p, size_t len, DecodedPacket* out,
+                               DecodeContext* ctx);
 // From an Ethernet type (IPv4, IPv6, PPPoE, MPLS) at `p`.
 DecodeOutcome DecodeEtherTypeAt(uint16_t type, const uint8_t* p, size_t len,
                                 DecodedPacket* out, DecodeContext* ctx);

@@ -73,7 +73,7 @@ uint32_t TzspInnerOffset(const uint8_t* p, uint32_t len) {
   while (offset < len) {
     const uint8_t tag = p[offset];
     if (tag == 1) return offset + 1 < len ? offset + 1 : 0;  // END
-    if (tag == 0) {                                           // PADDING
+    if (tag == 0) {                                          // PADDING
       ++offset;
       continue;
     }
@@ -86,12 +86,15 @@ uint32_t TzspInnerOffset(const uint8_t* p, uint32_t len) {
 // CAPWAP data channel (RFC 5415): the header (HLEN in 4-byte words) is
 // followed by an IEEE 802.11 frame when the T flag is set with wireless
 // binding 1, else by an 802.3 (Ethernet) frame. For 802.11 only data frames
-// carrying LLC/SNAP are looked into. Returns how the inner frame starts:
+// carrying LLC/SNAP are looked into. Cisco controllers send the 802.11
+// frame control field byte-swapped (Wireshark's "swap frame control"), so
+// either order is accepted. Returns how the inner frame starts:
 // 0 = not CAPWAP data, 1 = Ethernet at *inner, 2 = IP (of Ethernet type
-// *type) at *inner.
+// *type) at *inner, 3 = an 802.11 frame without IP (management, control,
+// null data: set aside as not IP, as ndpiReader does).
 int CapwapInner(const uint8_t* p, uint32_t len, uint32_t* inner,
                 uint16_t* type) {
-  if (len < 8 || (p[0] & 0x0f) != 0 || (p[0] >> 4) != 0) return 0;
+  if (len < 8 || p[0] != 0) return 0;  // version 0, type 0
   const uint32_t hlen = (p[1] >> 3) * 4u;
   if (hlen < 8 || hlen >= len) return 0;
   const bool native = (p[2] & 0x01) != 0;  // T: native frame format
@@ -103,15 +106,24 @@ int CapwapInner(const uint8_t* p, uint32_t len, uint32_t* inner,
   if (wbid != 1) return 0;
   const uint8_t* f = p + hlen;
   const uint32_t flen = len - hlen;
-  if (flen < 24) return 0;
-  if ((f[0] & 0x0c) != 0x08) return 0;  // not a data frame
+  if (flen < 24) return 3;
+  // Frame control: type/subtype byte, then flags.
+  uint8_t fc_type = f[0], fc_flags = f[1];
+  if ((fc_type & 0x0c) != 0x08) {  // not a data frame: maybe swapped
+    if ((f[1] & 0x0c) != 0x08) return 3;
+    fc_type = f[1];
+    fc_flags = f[0];
+  }
+  if (fc_type & 0x40) return 3;  // null-function subtypes carry no data
   uint32_t header = 24;
-  if ((f[1] & 0x03) == 0x03) header += 6;  // ToDS and FromDS: 4 addresses
-  if (f[0] & 0x80) header += 2;            // QoS data
-  if (f[1] & 0x80) header += 4;            // +HTC (order bit, QoS frames)
-  if (header + 8 > flen) return 0;
+  if ((fc_flags & 0x03) == 0x03) header += 6;  // ToDS and FromDS: 4 addresses
+  if (fc_type & 0x80) {
+    header += 2;                       // QoS data: QoS control
+    if (fc_flags & 0x80) header += 4;  // +HTC (order bit)
+  }
+  if (header + 8 > flen) return 3;
   const uint8_t* llc = f + header;
-  if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03) return 0;
+  if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03) return 3;
   *type = Be16(llc + 6);
   *inner = hlen + header + 8;
   return 2;
@@ -149,11 +161,14 @@ bool UnwrapUdpTunnel(uint16_t src_port, uint16_t dst_port, const uint8_t* p,
     uint16_t type = 0;
     const int kind = CapwapInner(p, len, &inner, &type);
     if (kind == 0 || !EnterTunnel(Tunnel::kCapwap, out, ctx)) return false;
-    *outcome =
-        kind == 1
-            ? internal::DecodeEthernetAt(p + inner, len - inner, out, ctx)
-            : internal::DecodeEtherTypeAt(type, p + inner, len - inner, out,
-                                          ctx);
+    if (kind == 1) {
+      *outcome = internal::DecodeEthernetAt(p + inner, len - inner, out, ctx);
+    } else if (kind == 2) {
+      *outcome =
+          internal::DecodeEtherTypeAt(type, p + inner, len - inner, out, ctx);
+    } else {
+      *outcome = DecodeOutcome::kNotIp;
+    }
     return true;
   }
   return false;

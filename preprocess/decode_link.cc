@@ -80,8 +80,8 @@ DecodeOutcome DecodeEtherTypeAt(uint16_t type, const uint8_t* p, size_t len,
   }
 }
 
-DecodeOutcome DecodeEthernetAt(const uint8_t* p, size_t len,
-                               DecodedPacket* out, DecodeContext* ctx) {
+DecodeOutcome DecodeEthernetAt(const uint8_t* p, size_t len, DecodedPacket* out,
+                               DecodeContext* ctx) {
   if (len < 14) return DecodeOutcome::kTruncatedLinkHeader;
   uint16_t type = Be16(p + 12);
   p += 14;

@@ -10,8 +10,9 @@
 // and the library come from the same Debian package (libndpi-dev 4.2).
 
 #define NDPI_LIB_COMPILATION
-#include "ndpi_api.h"
 #include "preprocess/ndpi_caches.h"
+
+#include "ndpi_api.h"
 
 // Not in nDPI's installed headers (third_party cache.h); exported by the
 // library and called by ndpi_exit_detection_module() the same way.

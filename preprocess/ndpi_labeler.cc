@@ -105,6 +105,10 @@ void NdpiFlow::Complete(const NdpiModule& module) {
     }
     confidence = flow_->confidence;
   }
+  label_.master_id = master_;
+  label_.app_id = app_;
+  label_.category_id = category_;
+  label_.confidence_id = static_cast<uint8_t>(confidence);
   label_.master = module.ProtocolName(master_);
   label_.app = module.ProtocolName(app_);
   label_.label = app_ != NDPI_PROTOCOL_UNKNOWN ? label_.app : label_.master;

@@ -21,6 +21,19 @@ struct FlowLabel {
   std::string category;    // e.g. "Media"
   std::string confidence;  // e.g. "DPI", "Match by port"
   bool guessed = false;    // nDPI gave up and guessed (accepted, as the paper)
+  // nDPI's numeric ids of the above, for cheap grouping.
+  uint16_t master_id = 0;
+  uint16_t app_id = 0;
+  uint16_t category_id = 0;
+  uint8_t confidence_id = 0;
+
+  // The ids and the guessed flag packed into one integer.
+  uint64_t DetailKey() const {
+    return static_cast<uint64_t>(master_id) << 48 |
+           static_cast<uint64_t>(app_id) << 32 |
+           static_cast<uint64_t>(category_id) << 16 |
+           static_cast<uint64_t>(confidence_id) << 8 | (guessed ? 1 : 0);
+  }
 };
 
 // An nDPI 4.2 detection module with every protocol enabled. Creating one

@@ -112,8 +112,10 @@ class ProgressLine {
     const double s = std::chrono::duration<double>(now - start_).count();
     const double mb = static_cast<double>(bytes) / 1e6;
     const int width = 20;
-    const int filled = static_cast<int>(width * file / std::max<size_t>(files_, 1));
-    fprintf(stderr, "\r[%s%s] %zu/%zu files  %s packets  %.1f MB  %.1f MB/s\033[K",
+    const int filled =
+        static_cast<int>(width * file / std::max<size_t>(files_, 1));
+    fprintf(stderr,
+            "\r[%s%s] %zu/%zu files  %s packets  %.1f MB  %.1f MB/s\033[K",
             std::string(filled, '#').c_str(),
             std::string(width - filled, '.').c_str(), file, files_,
             absl::StrFormat("%d", frames).c_str(), mb, s > 0 ? mb / s : 0.0);

@@ -258,6 +258,168 @@ TEST(FeaturesTest, ParseMaskMode) {
   EXPECT_FALSE(ParseMaskMode("tcp").ok());
 }
 
+// ---- Tunnels: the inner flow is decoded and featurised; outer view keeps
+// the carrier. Inner packets: 10.0.0.1:40000 -> 10.0.0.2:443 TCP "hello".
+
+namespace tunnels {
+
+using ::pktgrid::testing::UdpPorts;
+
+const std::string kInnerTcp = Ipv4(6, Tcp(5, "hello"));  // 45 bytes
+
+DecodeOptions OuterView() {
+  DecodeOptions o;
+  o.unwrap_udp_tunnels = false;
+  return o;
+}
+
+// Asserts the decoded packet is kInnerTcp and checks its rows in both
+// masking modes and with --skip.
+void ExpectInnerTcp(const DecodedPacket& p) {
+  EXPECT_EQ(p.ip_version, 4);
+  EXPECT_EQ(p.l4_proto, 6);
+  EXPECT_EQ(p.src_port, 40000);
+  EXPECT_EQ(p.dst_port, 443);
+  EXPECT_EQ(p.l3_len, 45u);
+  EXPECT_EQ(p.l4_len, 25u);
+  EXPECT_EQ(p.transport_header_len, 20u);
+  EXPECT_EQ(p.payload_len, 5u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.l3), p.l3_len),
+            kInnerTcp);
+  EXPECT_EQ(Row(p, MaskMode::kTransport, 27),
+            Concat({std::string(20, '\0'), "hello", std::string(2, '\0')}));
+  EXPECT_EQ(Row(p, MaskMode::kNone, 25), Concat({Tcp(5, "hello")}));
+  // skip 18: positions 18-19 are still masked TCP header bytes.
+  EXPECT_EQ(Row(p, MaskMode::kTransport, 10, 18),
+            Concat({std::string(2, '\0'), "hello", std::string(3, '\0')}));
+}
+
+TEST(TunnelTest, GtpUIsDecapsulated) {
+  // GTPv1-U G-PDU: flags 0x30 (version 1, PT 1), type 0xff, length, TEID.
+  std::string gtp("\x30\xff\x00\x2d\x00\x00\x00\x07", 8);
+  const std::string outer =
+      Ethernet(0x0800, Ipv4(17, UdpPorts(2152, 2152, gtp + kInnerTcp)));
+  DecodedPacket p;
+  ASSERT_EQ(Decode(kEthernet, outer, &p), DecodeOutcome::kOk);
+  EXPECT_EQ(p.tunnel, Tunnel::kGtpU);
+  ExpectInnerTcp(p);
+
+  // With a sequence number and one extension header (PDU session container).
+  std::string ext(
+      "\x34\xff\x00\x35\x00\x00\x00\x07"  // E flag set
+      "\x00\x01\x00\x85"                  // seq, N-PDU, next 0x85
+      "\x01\x10\x01\x00",                 // 4 bytes, next 0
+      16);
+  DecodedPacket q;
+  ASSERT_EQ(
+      Decode(kEthernet,
+             Ethernet(0x0800, Ipv4(17, UdpPorts(2152, 2152, ext + kInnerTcp))),
+             &q),
+      DecodeOutcome::kOk);
+  EXPECT_EQ(q.tunnel, Tunnel::kGtpU);
+  ExpectInnerTcp(q);
+
+  // Outer view: the GTP-U packet itself, UDP 2152, masked as UDP.
+  DecodedPacket o;
+  ASSERT_EQ(DecodeFrame(kEthernet, Bytes(outer), outer.size(), &o, OuterView()),
+            DecodeOutcome::kOk);
+  EXPECT_EQ(o.tunnel, Tunnel::kNone);
+  EXPECT_EQ(o.l4_proto, 17);
+  EXPECT_EQ(o.src_port, 2152);
+  EXPECT_EQ(o.payload_len, 8u + 45u);
+  EXPECT_EQ(Row(o, MaskMode::kTransport, 16),
+            Concat({std::string(8, '\0'), gtp}));
+  EXPECT_EQ(Row(o, MaskMode::kFixed20, 24),
+            Concat({std::string(20, '\0'), kInnerTcp.substr(4, 4)}));
+}
+
+TEST(TunnelTest, VxlanIsDecapsulated) {
+  // VXLAN header: I flag, VNI 0x000100; then a whole Ethernet frame.
+  const std::string vxlan("\x08\x00\x00\x00\x00\x01\x00\x00", 8);
+  const std::string inner_frame = Ethernet(0x0800, kInnerTcp, {{0x8100, 5}});
+  const std::string outer =
+      Ethernet(0x0800, Ipv4(17, UdpPorts(51000, 4789, vxlan + inner_frame)));
+  DecodedPacket p;
+  ASSERT_EQ(Decode(kEthernet, outer, &p), DecodeOutcome::kOk);
+  EXPECT_EQ(p.tunnel, Tunnel::kVxlan);
+  ExpectInnerTcp(p);
+
+  DecodedPacket o;
+  ASSERT_EQ(DecodeFrame(kEthernet, Bytes(outer), outer.size(), &o, OuterView()),
+            DecodeOutcome::kOk);
+  EXPECT_EQ(o.tunnel, Tunnel::kNone);
+  EXPECT_EQ(o.dst_port, 4789);
+  EXPECT_EQ(o.payload_len, 8u + inner_frame.size());
+  EXPECT_EQ(Row(o, MaskMode::kTransport, 16),
+            Concat({std::string(8, '\0'), vxlan}));
+
+  // Without the I flag it is not VXLAN: the outer packet stays.
+  std::string bad = vxlan;
+  bad[0] = '\0';
+  DecodedPacket b;
+  ASSERT_EQ(Decode(kEthernet,
+                   Ethernet(0x0800,
+                            Ipv4(17, UdpPorts(51000, 4789, bad + inner_frame))),
+                   &b),
+            DecodeOutcome::kOk);
+  EXPECT_EQ(b.tunnel, Tunnel::kNone);
+  EXPECT_EQ(b.dst_port, 4789);
+}
+
+TEST(TunnelTest, CapwapWith80211AndSwappedFrameControl) {
+  // CAPWAP: preamble 0, HLEN 2 words (8 bytes), WBID 1, T set.
+  const std::string capwap("\x00\x10\x03\x00\x00\x00\x00\x00", 8);
+  // 802.11 data frame, ToDS; Cisco sends frame control byte-swapped.
+  std::string wlan("\x01\x08", 2);
+  wlan += std::string(22, '\x11');  // duration, 3 addresses, sequence
+  const std::string llc("\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+  const std::string outer = Ethernet(
+      0x0800, Ipv4(17, UdpPorts(12380, 5247, capwap + wlan + llc + kInnerTcp)));
+  DecodedPacket p;
+  ASSERT_EQ(Decode(kEthernet, outer, &p), DecodeOutcome::kOk);
+  EXPECT_EQ(p.tunnel, Tunnel::kCapwap);
+  ExpectInnerTcp(p);
+  // An 802.11 management frame carries no IP: set aside, not the carrier.
+  std::string mgmt("\x40\x00", 2);
+  mgmt += std::string(30, '\x22');
+  DecodedPacket m;
+  EXPECT_EQ(
+      Decode(kEthernet,
+             Ethernet(0x0800, Ipv4(17, UdpPorts(12380, 5247, capwap + mgmt))),
+             &m),
+      DecodeOutcome::kNotIp);
+}
+
+TEST(TunnelTest, TzspCarriesEthernet) {
+  // Version 1, type 0 (received), encapsulation 1 (Ethernet), a padding
+  // tag, an RSSI tag (type 10, 1 byte), END.
+  const std::string tzsp("\x01\x00\x00\x01\x00\x0a\x01\xd0\x01", 9);
+  const std::string outer = Ethernet(
+      0x0800,
+      Ipv4(17, UdpPorts(40001, 37008, tzsp + Ethernet(0x0800, kInnerTcp))));
+  DecodedPacket p;
+  ASSERT_EQ(Decode(kEthernet, outer, &p), DecodeOutcome::kOk);
+  EXPECT_EQ(p.tunnel, Tunnel::kTzsp);
+  ExpectInnerTcp(p);
+}
+
+TEST(TunnelTest, NestingIsBounded) {
+  // GTP-U inside GTP-U inside ... deeper than the bound: never recurses
+  // without limit, and the outcome is a set-aside reason, not a crash.
+  std::string gtp("\x30\xff\x00\x00\x00\x00\x00\x07", 8);
+  std::string ip = kInnerTcp;
+  for (int i = 0; i < 8; ++i) ip = Ipv4(17, UdpPorts(2152, 2152, gtp + ip));
+  DecodedPacket p;
+  const DecodeOutcome outcome = Decode(kEthernet, Ethernet(0x0800, ip), &p);
+  EXPECT_TRUE(outcome == DecodeOutcome::kOk ||
+              outcome == DecodeOutcome::kNotTcpUdp);
+  if (outcome == DecodeOutcome::kOk) {
+    EXPECT_EQ(p.src_port, 2152);
+  }
+}
+
+}  // namespace tunnels
+
 }  // namespace
 }  // namespace preprocess
 }  // namespace pktgrid

@@ -1,5 +1,5 @@
 // Usage: summarize [--synth OUT.pcap] [--per_class N] [--nodrop] [--labels]
-//                  CAPTURES...
+//                  [--classes SPEC] [--split_by_flow] CAPTURES...
 // Runs BuildDatasetInMemory with take_available and prints the report.
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
       options.per_class = strtoull(argv[++i], nullptr, 10);
     } else if (a == "--labels") {
       labels = true;
+    } else if (a == "--classes" && i + 1 < argc) {
+      options.classes = argv[++i];
+    } else if (a == "--split_by_flow") {
+      options.split_by_flow = true;
     } else if (a == "--nodrop") {
       options.drop_labels.clear();
     } else {
@@ -47,6 +51,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   printf("%s", pktgrid::preprocess::FormatReport(report).c_str());
+  for (const auto* l :
+       {&report.leakage_packet_split, &report.leakage_flow_split}) {
+    printf(
+        "leakage %s split%s: %llu of %llu val/test rows from %llu flows "
+        "that also have train rows\n",
+        l == &report.leakage_packet_split ? "packet" : "flow",
+        (l == &report.leakage_flow_split) == options.split_by_flow ? " (used)"
+                                                                   : "",
+        static_cast<unsigned long long>(l->leaked_rows),
+        static_cast<unsigned long long>(l->val_test_rows),
+        static_cast<unsigned long long>(l->leaked_flows));
+  }
   if (!d.ok()) printf("error: %s\n", d.status().ToString().c_str());
   return 0;
 }

@@ -108,6 +108,18 @@ TEST(SynthTest, BuildDatasetDefaultsDropGenericAndSample) {
             std::string::npos);
   EXPECT_NE(manifest.find("\"name\": \"YouTube\""), std::string::npos);
   EXPECT_NE(manifest.find("\"ndpi_version\""), std::string::npos);
+  // Both split modes' leakage and nDPI's per-flow details are reported.
+  EXPECT_NE(manifest.find("\"split_leakage\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"flow_split\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"label_details\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"confidence\""), std::string::npos);
+  if (const char* dump = std::getenv("PKTGRID_DUMP_MANIFEST")) {
+    FILE* f = fopen(dump, "w");
+    if (f != nullptr) {
+      fputs(manifest.c_str(), f);
+      fclose(f);
+    }
+  }
   const std::string csv = ReadAll(TempPath("train.csv"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7 * 128 + 1);
   EXPECT_EQ(csv.rfind("label,byte1,byte2,", 0), 0u);

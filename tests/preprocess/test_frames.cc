@@ -39,6 +39,15 @@ std::string Udp(const std::string& payload) {
   return u + payload;
 }
 
+std::string UdpPorts(uint16_t src, uint16_t dst, const std::string& payload) {
+  std::string u;
+  Be16(u, src);
+  Be16(u, dst);
+  Be16(u, static_cast<uint16_t>(8 + payload.size()));
+  Be16(u, 0);
+  return u + payload;
+}
+
 std::string Ipv4(uint8_t proto, const std::string& l4, uint16_t frag,
                  const std::string& options) {
   std::string ip;

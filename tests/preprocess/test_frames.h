@@ -16,6 +16,8 @@ namespace testing {
 // with a recognisable tail), flags PSH|ACK, then `payload`.
 std::string Tcp(uint8_t data_offset_words, const std::string& payload);
 std::string Udp(const std::string& payload);
+// UDP with the given ports (checksum 0): tunnel carriers.
+std::string UdpPorts(uint16_t src, uint16_t dst, const std::string& payload);
 // IPv4 header (20 bytes + `options`) around `l4`; `frag` is the
 // flags/fragment-offset field.
 std::string Ipv4(uint8_t proto, const std::string& l4, uint16_t frag = 0x4000,
