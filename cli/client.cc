@@ -13,25 +13,32 @@ namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
 
-absl::Status FromGrpc(const grpc::Status& s, const std::string& address) {
-  if (s.ok()) return absl::OkStatus();
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return absl::UnavailableError(absl::StrCat(
-        "coordinator at ", address, " is unreachable: ", s.error_message()));
-  }
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
-}
-
 }  // namespace
 
-Client::Client(const std::string& address, std::string token)
+Client::Client(const std::string& address, std::string token, TlsFiles tls)
     : address_(address), token_(std::move(token)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
-  channel_ = grpc::CreateCustomChannel(
-      address, grpc::InsecureChannelCredentials(), args);
+  auto channel = MakeChannel(address, tls, args);
+  if (!channel.ok()) {
+    init_ = channel.status();
+    // A channel that fails every call keeps the stub valid.
+    channel = grpc::CreateChannel("unix:/nonexistent",
+                                  grpc::InsecureChannelCredentials());
+  }
+  channel_ = *channel;
   stub_ = ClientService::NewStub(channel_);
+}
+
+absl::Status Client::FromGrpc(const grpc::Status& s) const {
+  if (!init_.ok()) return init_;
+  if (s.ok()) return absl::OkStatus();
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return absl::UnavailableError(absl::StrCat(
+        "coordinator at ", address_, " is unreachable: ", s.error_message()));
+  }
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      s.error_message());
 }
 
 std::unique_ptr<grpc::ClientContext> Client::Context() const {
@@ -43,6 +50,7 @@ std::unique_ptr<grpc::ClientContext> Client::Context() const {
 }
 
 absl::Status Client::WaitReady(int seconds) {
+  if (!init_.ok()) return init_;
   const auto deadline =
       std::chrono::system_clock::now() + std::chrono::seconds(seconds);
   if (!channel_->WaitForConnected(deadline)) {
@@ -53,6 +61,7 @@ absl::Status Client::WaitReady(int seconds) {
 }
 
 absl::StatusOr<std::string> Client::UploadDataset(const std::string& path) {
+  if (!init_.ok()) return init_;
   auto sha = Sha256File(path);
   if (!sha.ok()) return sha.status();
   std::ifstream file(path, std::ios::binary);
@@ -74,7 +83,7 @@ absl::StatusOr<std::string> Client::UploadDataset(const std::string& path) {
     if (!writer->Write(chunk)) break;
   } while (file);
   writer->WritesDone();
-  if (auto s = FromGrpc(writer->Finish(), address_); !s.ok()) {
+  if (auto s = FromGrpc(writer->Finish()); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
   }
   return response.sha256();
@@ -87,8 +96,7 @@ absl::StatusOr<LaunchResponse> Client::Launch(
   request.set_dataset_sha256(dataset_sha256);
   LaunchResponse response;
   auto context = Context();
-  if (auto s = FromGrpc(stub_->LaunchSweep(context.get(), request, &response),
-                        address_);
+  if (auto s = FromGrpc(stub_->LaunchSweep(context.get(), request, &response));
       !s.ok()) {
     return s;
   }
@@ -100,8 +108,8 @@ absl::StatusOr<SweepStatus> Client::Status(const std::string& sweep_id) {
   request.set_sweep_id(sweep_id);
   SweepStatus response;
   auto context = Context();
-  if (auto s = FromGrpc(
-          stub_->GetSweepStatus(context.get(), request, &response), address_);
+  if (auto s =
+          FromGrpc(stub_->GetSweepStatus(context.get(), request, &response));
       !s.ok()) {
     return s;
   }
@@ -112,8 +120,7 @@ absl::StatusOr<std::vector<SweepSummary>> Client::Sweeps() {
   ListSweepsResponse response;
   auto context = Context();
   if (auto s = FromGrpc(
-          stub_->ListSweeps(context.get(), ListSweepsRequest(), &response),
-          address_);
+          stub_->ListSweeps(context.get(), ListSweepsRequest(), &response));
       !s.ok()) {
     return s;
   }
@@ -127,8 +134,7 @@ absl::StatusOr<std::vector<TrialRow>> Client::Trials(
   request.set_sweep_id(sweep_id);
   ListTrialsResponse response;
   auto context = Context();
-  if (auto s = FromGrpc(stub_->ListTrials(context.get(), request, &response),
-                        address_);
+  if (auto s = FromGrpc(stub_->ListTrials(context.get(), request, &response));
       !s.ok()) {
     return s;
   }
@@ -145,8 +151,7 @@ absl::StatusOr<std::vector<TrialRow>> Client::Results(
   request.set_best_per_group(best_per_group);
   QueryResultsResponse response;
   auto context = Context();
-  if (auto s = FromGrpc(stub_->QueryResults(context.get(), request, &response),
-                        address_);
+  if (auto s = FromGrpc(stub_->QueryResults(context.get(), request, &response));
       !s.ok()) {
     return s;
   }
@@ -160,8 +165,7 @@ absl::StatusOr<int> Client::Rebench(const std::string& sweep_id,
   request.set_trial_id(trial_prefix);
   RebenchResponse response;
   auto context = Context();
-  if (auto s =
-          FromGrpc(stub_->Rebench(context.get(), request, &response), address_);
+  if (auto s = FromGrpc(stub_->Rebench(context.get(), request, &response));
       !s.ok()) {
     return s;
   }

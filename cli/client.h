@@ -6,14 +6,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "proto/channel.h"
 #include "proto/pktgrid.grpc.pb.h"
 
 namespace pktgrid {
 
-// A thin, Status-returning wrapper over the ClientService stub.
+// A thin, Status-returning wrapper over the ClientService stub. If the TLS
+// files cannot be read, every call returns that error.
 class Client {
  public:
-  Client(const std::string& address, std::string token);
+  Client(const std::string& address, std::string token, TlsFiles tls = {});
 
   // Streams a dataset file to the coordinator; returns its SHA-256.
   absl::StatusOr<std::string> UploadDataset(const std::string& path);
@@ -32,9 +34,11 @@ class Client {
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
+  absl::Status FromGrpc(const grpc::Status& s) const;
 
   std::string address_;
   std::string token_;
+  absl::Status init_;  // why the channel could not be made, if it could not
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<ClientService::Stub> stub_;
 };

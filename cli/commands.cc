@@ -31,7 +31,9 @@ std::string Token() {
 }
 
 Client MakeClient() {
-  return Client(absl::GetFlag(FLAGS_coordinator), Token());
+  return Client(absl::GetFlag(FLAGS_coordinator), Token(),
+                {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),
+                 absl::GetFlag(FLAGS_tls_key)});
 }
 
 absl::Status NoPositional(const std::vector<std::string>& args,

@@ -8,6 +8,11 @@ ABSL_FLAG(std::string, coordinator, "127.0.0.1:7070",
           "sweeps)");
 ABSL_FLAG(std::string, token, "",
           "bearer token for the coordinator (default: $PKTGRID_TOKEN)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signed the coordinator's certificate; set = TLS");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate for mutual TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, sweep, "",
           "sweep id (status, results, trial); default: the newest sweep");
 ABSL_FLAG(std::string, trial, "", "trial id or unique prefix (trial, rebench)");

@@ -12,6 +12,9 @@
 // the ones it needs.
 ABSL_DECLARE_FLAG(std::string, coordinator);
 ABSL_DECLARE_FLAG(std::string, token);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_DECLARE_FLAG(std::string, sweep);
 ABSL_DECLARE_FLAG(std::string, trial);
 ABSL_DECLARE_FLAG(std::string, format);

@@ -141,6 +141,9 @@ absl::Status RunLocal(const std::vector<std::string>& args) {
 
   // The bench worker gets the last core to itself as far as it can; the
   // train worker's threads use the others.
+  // OpenMP threads that spin after each parallel step steal the core the
+  // bench worker and OpenBLAS need; the children inherit this.
+  setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   const std::vector<int> cpus = AllowedCpus();
   const int bench_cpu = cpus.empty() ? -1 : cpus.back();
   int train_threads = absl::GetFlag(FLAGS_train_threads);

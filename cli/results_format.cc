@@ -97,6 +97,10 @@ const std::vector<Column>& Columns() {
        [](const TrialRow& r) {
          return r.has_bench() ? absl::StrCat(r.bench().peak_rss_bytes()) : "";
        }},
+      {"model_rss_bytes", true,
+       [](const TrialRow& r) {
+         return r.has_bench() ? absl::StrCat(r.bench().model_rss_bytes()) : "";
+       }},
       {"device", false, [](const TrialRow& r) { return r.train().device(); }},
       {"error", false, [](const TrialRow& r) { return r.error(); }},
   };
@@ -319,10 +323,11 @@ std::string FormatTrialDetail(const TrialRow& r) {
         absl::StrFormat(
             "  bench: %.1f ± %.1f packets/s (%d runs of %d packets, "
             "batch %d, cpu %d), batch-1 latency p50/p90/p99 "
-            "%.1f/%.1f/%.1f us, peak RSS %.1f MiB\n",
+            "%.1f/%.1f/%.1f us, peak RSS %.1f MiB (model %.1f MiB)\n",
             b.pps(), b.pps_stderr(), b.runs(), b.sample_packets(),
             b.batch_size(), b.cpu(), b.latency_p50_us(), b.latency_p90_us(),
-            b.latency_p99_us(), b.peak_rss_bytes() / 1048576.0));
+            b.latency_p99_us(), b.peak_rss_bytes() / 1048576.0,
+            b.model_rss_bytes() / 1048576.0));
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "coordinator/scheduler.h"
 #include "coordinator/services.h"
+#include "proto/channel.h"
 #include "storage/artifact_store.h"
 #include "storage/store.h"
 
@@ -32,6 +33,11 @@ ABSL_FLAG(std::string, token, "",
           "$PKTGRID_TOKEN; empty = no authentication)");
 ABSL_FLAG(int, lease_seconds, 60,
           "a lease without a heartbeat for this long is re-queued");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain; with --tls_key, serve TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA of client certificates; set = mutual TLS required");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port here once serving (for scripts and tests)");
 
@@ -83,10 +89,18 @@ int main(int argc, char** argv) {
   pktgrid::WorkerServiceImpl worker_service(ctx);
   pktgrid::ClientServiceImpl client_service(ctx);
 
+  const pktgrid::TlsFiles tls{absl::GetFlag(FLAGS_tls_client_ca),
+                              absl::GetFlag(FLAGS_tls_cert),
+                              absl::GetFlag(FLAGS_tls_key)};
+  auto credentials = pktgrid::MakeServerCredentials(tls);
+  if (!credentials.ok()) {
+    std::cerr << "pktgrid-coordinator: " << credentials.status().message()
+              << "\n";
+    return 2;
+  }
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
-                           grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
   builder.RegisterService(&worker_service);
   builder.RegisterService(&client_service);
   builder.SetMaxReceiveMessageSize(64 << 20);
@@ -101,7 +115,11 @@ int main(int argc, char** argv) {
             << listen.substr(0, listen.rfind(':')) << ":" << port << " (db "
             << absl::GetFlag(FLAGS_db) << ", artifacts "
             << absl::GetFlag(FLAGS_artifacts)
-            << (token.empty() ? ", no token" : ", token required") << ")\n";
+            << (token.empty() ? ", no token" : ", token required")
+            << (tls.cert.empty() ? ", plaintext"
+                : tls.ca.empty() ? ", TLS"
+                                 : ", mutual TLS")
+            << ")\n";
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     const std::string path = absl::GetFlag(FLAGS_port_file);
     std::ofstream(path + ".tmp") << port << "\n";

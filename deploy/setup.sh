@@ -18,6 +18,8 @@ PACKAGES=(
   libopenblas0-pthread
   # Reference tools used by benchmarks and the label-agreement check.
   libndpi-bin sqlite3 clang-format
+  # Certificates for the TLS tests.
+  openssl
   # Payload-extraction baseline for bench/preprocess (speed beside tshark).
   tshark
   # PyTorch for Python: the reference side of bench/training (speed, parity).

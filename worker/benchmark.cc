@@ -1,11 +1,12 @@
 #include "worker/benchmark.h"
 
 #include <sched.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -26,12 +27,20 @@ double Percentile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
-// Peak resident set of this process (Linux reports ru_maxrss in KiB).
-int64_t PeakRssBytes() {
-  rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-  return static_cast<int64_t>(usage.ru_maxrss) * 1024;
+// A field of /proc/self/status in bytes ("VmRSS", "VmHWM"), 0 if missing.
+int64_t ProcStatusBytes(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field + ":", 0) == 0) {
+      return std::strtoll(line.c_str() + field.size() + 1, nullptr, 10) * 1024;
+    }
+  }
+  return 0;
 }
+
+// Restarts the peak-RSS high-water mark at the current RSS, so the peak
+// reported is this benchmark's, not the worker's whole life's.
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // The core we run on when the caller pinned us to exactly one, else -1.
 int PinnedCpu() {
@@ -76,6 +85,8 @@ absl::StatusOr<BenchResult> BenchmarkModel(const std::string& model_artifact,
                                            const BenchConfig& config) {
   const BenchOptions& o = config.options();
   const int runs = o.runs() > 0 ? o.runs() : 25;
+  ResetPeakRss();
+  const int64_t rss_before = ProcStatusBytes("VmRSS");
   auto predictor = LoadModel(model_artifact);
   if (!predictor.ok()) return predictor.status();
   const ModelHeader& header = (*predictor)->header();
@@ -137,7 +148,9 @@ absl::StatusOr<BenchResult> BenchmarkModel(const std::string& model_artifact,
   r.set_latency_p50_us(Percentile(latency_us, 50));
   r.set_latency_p90_us(Percentile(latency_us, 90));
   r.set_latency_p99_us(Percentile(latency_us, 99));
-  r.set_peak_rss_bytes(PeakRssBytes());
+  const int64_t peak = ProcStatusBytes("VmHWM");
+  r.set_peak_rss_bytes(peak);
+  r.set_model_rss_bytes(std::max<int64_t>(0, peak - rss_before));
   r.set_cpu(PinnedCpu());
   return r;
 }

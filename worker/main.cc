@@ -16,6 +16,11 @@ ABSL_FLAG(std::string, coordinator, "127.0.0.1:7070",
           "coordinator address host:port");
 ABSL_FLAG(std::string, role, "train", "train or bench");
 ABSL_FLAG(std::string, token, "", "bearer token (default: $PKTGRID_TOKEN)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signed the coordinator's certificate; set = TLS");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate for mutual TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, name, "", "worker name shown in status (host:pid)");
 ABSL_FLAG(std::string, device, "auto",
           "train device: auto (CUDA if available), cpu, or cuda:N");
@@ -58,6 +63,8 @@ int main(int argc, char** argv) {
   if (options.token.empty() && getenv("PKTGRID_TOKEN")) {
     options.token = getenv("PKTGRID_TOKEN");
   }
+  options.tls = {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),
+                 absl::GetFlag(FLAGS_tls_key)};
   options.cache_dir = absl::GetFlag(FLAGS_cache_dir);
   options.connect_timeout_seconds = absl::GetFlag(FLAGS_connect_timeout);
   options.max_tasks = absl::GetFlag(FLAGS_max_tasks);

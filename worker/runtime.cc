@@ -113,12 +113,6 @@ absl::StatusOr<int> PinToOneCpu(int cpu) {
 WorkerRuntime::WorkerRuntime(WorkerOptions options)
     : options_(std::move(options)) {
   if (options_.name.empty()) options_.name = DefaultName();
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
-  // Reconnect quickly after the coordinator comes back.
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  stub_ = WorkerService::NewStub(grpc::CreateCustomChannel(
-      options_.coordinator, grpc::InsecureChannelCredentials(), args));
 }
 
 WorkerRuntime::~WorkerRuntime() = default;
@@ -178,6 +172,13 @@ absl::Status WorkerRuntime::Connect() {
 }
 
 absl::Status WorkerRuntime::Run() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  // Reconnect quickly after the coordinator comes back.
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  auto channel = MakeChannel(options_.coordinator, options_.tls, args);
+  if (!channel.ok()) return channel.status();
+  stub_ = WorkerService::NewStub(*channel);
   if (auto s = Connect(); !s.ok()) return s;
   int tasks = 0;
   auto idle_since = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "proto/channel.h"
 #include "proto/pktgrid.grpc.pb.h"
 #include "storage/dataset_file.h"
 #include "worker/trainer.h"
@@ -17,6 +18,7 @@ struct WorkerOptions {
   std::string role = "train";  // train or bench
   std::string name;            // default host:pid
   std::string token;
+  TlsFiles tls;  // ca set = TLS to the coordinator
   std::string cache_dir = "pktgrid-worker-cache";
   TrainEnv env;
   // Give up when the coordinator stays unreachable this long.

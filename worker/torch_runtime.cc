@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
+#include <dlfcn.h>
 #include <libsvm/svm.h>
 #include <linear.h>
 #include <sched.h>
@@ -22,8 +23,25 @@ int AllowedCores() {
   return std::max(1, CPU_COUNT(&set));
 }
 
+namespace {
+
+// LibTorch calls BLAS (Debian: OpenBLAS, pthreads build) from the calling
+// thread, and OpenBLAS runs its own pool sized to every core: without this a
+// "one thread" trial still multiplies matrices on all cores. Looked up at run
+// time so other BLAS builds (or none) still link.
+void SetBlasThreads(int threads) {
+  using SetThreads = void (*)(int);
+  static const SetThreads set_threads = reinterpret_cast<SetThreads>(
+      dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (set_threads != nullptr) set_threads(threads);
+}
+
+}  // namespace
+
 void SetTorchThreads(int threads) {
-  at::set_num_threads(threads > 0 ? threads : AllowedCores());
+  const int n = threads > 0 ? threads : AllowedCores();
+  at::set_num_threads(n);
+  SetBlasThreads(n);
 }
 
 void UseSingleTorchThread() {
@@ -37,6 +55,7 @@ void UseSingleTorchThread() {
     }
   });
   at::set_num_threads(1);
+  SetBlasThreads(1);
 }
 
 void SeedTorch(uint64_t seed) { torch::manual_seed(seed); }

@@ -11,7 +11,7 @@ namespace pktgrid {
 // Cores this process may run on (its affinity mask), at least 1.
 int AllowedCores();
 
-// Sets torch's intra-op threads (0 = AllowedCores()).
+// Sets torch's intra-op threads and OpenBLAS's (0 = AllowedCores()).
 void SetTorchThreads(int threads);
 
 // One intra-op and one inter-op thread, the benchmark's setting. Torch lets

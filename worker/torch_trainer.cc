@@ -2,9 +2,9 @@
 
 #include <c10/util/Exception.h>
 #include <torch/nn/functional/loss.h>
-#include <torch/optim/adam.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <numeric>
 #include <random>
@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "worker/early_stopping.h"
+#include "worker/fused_adam.h"
 #include "worker/models.h"
 #include "worker/torch_runtime.h"
 
@@ -41,21 +42,31 @@ SplitTensors Gather(const Dataset& dataset, const std::vector<size_t>& rows,
   return s;
 }
 
-// byte -> byte / 255.0f through a table, so the values are bit-identical to
-// predictor.cc's ScaledInput (what a loaded model is fed).
+// Rows `rows[0..n)` of a split as a float batch, byte -> byte / 255.0f through
+// a table so the values are bit-identical to predictor.cc's ScaledInput (what
+// a loaded model is fed). One pass straight from the uint8 rows into the
+// batch: no int64 index or intermediate tensors per batch.
 class Scaler {
  public:
-  Scaler() : table_(torch::empty({256}, torch::kFloat32)) {
-    float* t = table_.data_ptr<float>();
-    for (int i = 0; i < 256; ++i) t[i] = i / 255.0f;
+  Scaler() {
+    for (int i = 0; i < 256; ++i) table_[i] = i / 255.0f;
   }
-  torch::Tensor operator()(const torch::Tensor& bytes) const {
-    return table_.index_select(0, bytes.flatten().to(torch::kInt64))
-        .view(bytes.sizes());
+  torch::Tensor operator()(const SplitTensors& split, const int64_t* rows,
+                           int64_t n) const {
+    const int64_t width = split.bytes.size(1);
+    torch::Tensor out = torch::empty({n, width}, torch::kFloat32);
+    const uint8_t* src = split.bytes.data_ptr<uint8_t>();
+    float* dst = out.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) {
+      const uint8_t* row = src + rows[i] * width;
+      for (int64_t j = 0; j < width; ++j) dst[j] = table_[row[j]];
+      dst += width;
+    }
+    return out;
   }
 
  private:
-  torch::Tensor table_;
+  std::array<float, 256> table_;
 };
 
 struct Evaluation {
@@ -81,10 +92,8 @@ class TorchTraining {
                                     const SplitTensors& test,
                                     const EpochCallback& on_epoch) {
     model_.net->to(device_);
-    torch::optim::Adam adam(
-        model_.net->parameters(),
-        // Keras' Adam epsilon (1e-7), not torch's 1e-8; betas are the same.
-        torch::optim::AdamOptions(config_.learning_rate()).eps(1e-7));
+    // Keras' Adam epsilon (1e-7), not torch's 1e-8; betas are the same.
+    FusedAdam adam(model_.net->parameters(), config_.learning_rate(), 1e-7);
     EarlyStopping stopping(settings_.patience);
     std::vector<torch::Tensor> best_weights;
     BackendOutput out;
@@ -128,33 +137,37 @@ class TorchTraining {
     return settings_.l2 * sum;
   }
 
-  torch::Tensor Batch(const SplitTensors& split, const torch::Tensor& index) {
-    return ShapeInput(scale_(split.bytes.index_select(0, index)), header_.arch)
-        .to(device_);
+  torch::Tensor Batch(const SplitTensors& split, const int64_t* rows,
+                      int64_t n) {
+    return ShapeInput(scale_(split, rows, n), header_.arch).to(device_);
   }
 
-  void TrainEpoch(const SplitTensors& train, torch::optim::Adam& adam,
+  void TrainEpoch(const SplitTensors& train, FusedAdam& adam,
                   EpochMetrics* metrics) {
     model_.net->train();
     // Keras shuffles the training set every epoch.
     std::vector<int64_t> order(train.size());
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng_);
-    const torch::Tensor perm = torch::tensor(order, torch::kInt64);
+    const int64_t* all_labels = train.labels.data_ptr<int64_t>();
     double loss_sum = 0;
     int64_t correct = 0;
     for (int64_t begin = 0; begin < train.size();
          begin += settings_.batch_size) {
       const int64_t end =
           std::min<int64_t>(train.size(), begin + settings_.batch_size);
-      const torch::Tensor index = perm.slice(0, begin, end);
-      const torch::Tensor y = train.labels.index_select(0, index).to(device_);
-      adam.zero_grad();
-      const torch::Tensor logits = model_.net->forward(Batch(train, index));
+      const int64_t* rows = order.data() + begin;
+      torch::Tensor labels = torch::empty({end - begin}, torch::kInt64);
+      std::transform(rows, rows + (end - begin), labels.data_ptr<int64_t>(),
+                     [all_labels](int64_t r) { return all_labels[r]; });
+      const torch::Tensor y = labels.to(device_);
+      adam.ZeroGrad();
+      const torch::Tensor logits =
+          model_.net->forward(Batch(train, rows, end - begin));
       const torch::Tensor loss =
           torch::nn::functional::cross_entropy(logits, y) + Penalty();
       loss.backward();
-      adam.step();
+      adam.Step();
       // Keras reports the running mean over the epoch's batches.
       loss_sum += loss.item<double>() * (end - begin);
       correct += logits.argmax(1).eq(y).sum().item<int64_t>();
@@ -171,11 +184,13 @@ class TorchTraining {
     Evaluation e;
     double ce_sum = 0;
     int64_t correct = 0;
+    std::vector<int64_t> rows(std::min(split.size(), kBatch));
     for (int64_t begin = 0; begin < split.size(); begin += kBatch) {
       const int64_t end = std::min(split.size(), begin + kBatch);
-      const torch::Tensor index = torch::arange(begin, end, torch::kInt64);
+      std::iota(rows.begin(), rows.begin() + (end - begin), begin);
       const torch::Tensor y = split.labels.slice(0, begin, end).to(device_);
-      const torch::Tensor logits = model_.net->forward(Batch(split, index));
+      const torch::Tensor logits =
+          model_.net->forward(Batch(split, rows.data(), end - begin));
       ce_sum += torch::nn::functional::cross_entropy(
                     logits, y,
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(

@@ -51,7 +51,8 @@ namespace {
 // the speed does not depend on the content.
 Dataset Synthetic(int classes, int train, int val, int test) {
   Dataset d;
-  for (int c = 0; c < classes; ++c) d.class_names.push_back(absl::StrCat("c", c));
+  for (int c = 0; c < classes; ++c)
+    d.class_names.push_back(absl::StrCat("c", c));
   d.feature_bytes = 1480;
   std::mt19937 rng(42);
   std::uniform_int_distribution<int> byte(0, 200);
