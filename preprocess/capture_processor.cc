@@ -143,8 +143,17 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
   uint64_t now_us = 0;
   CapturedFrame frame;
   DecodedPacket packet;
+  // Frames per link type, without a map lookup per frame: link types change
+  // only between pcapng interfaces.
+  int counted_link = -1;
+  uint64_t* link_frames = nullptr;
   while ((*reader)->Next(&frame)) {
     ++summary.frames;
+    if (frame.link_type != counted_link) {
+      counted_link = frame.link_type;
+      link_frames = &summary.link_types[counted_link];
+    }
+    ++*link_frames;
     summary.bytes += frame.caplen;
     if (progress_ && summary.frames % kProgressEvery == 0) {
       progress_(summary.frames, summary.bytes);
@@ -154,7 +163,7 @@ FileSummary CaptureProcessor::Process(const std::string& path) {
     // as in ndpiReader, so expiry never runs backwards.
     now_us = std::max(now_us, frame.time_us);
     const DecodeOutcome outcome = DecodeFrame(
-        summary.link_type, frame.data, frame.caplen, &packet, decode_options);
+        frame.link_type, frame.data, frame.caplen, &packet, decode_options);
     ++summary.outcomes[static_cast<size_t>(outcome)];
     if (outcome != DecodeOutcome::kOk) continue;
     if (packet.tunnel != Tunnel::kNone) ++summary.tunnelled;

@@ -1,5 +1,7 @@
 #include "preprocess/manifest.h"
 
+#include <string>
+
 #include "preprocess/json_writer.h"
 
 namespace pktgrid {
@@ -103,8 +105,15 @@ void WriteFile(const FileSummary& f, JsonWriter& w) {
     w.Key("error");
     w.String(f.error);
   }
-  w.Key("link_type");
+  w.Key("link_type");  // the first interface's for pcapng
   w.Int(f.link_type);
+  w.Key("frames_by_link_type");
+  w.BeginObject();
+  for (const auto& [link, n] : f.link_types) {
+    w.Key(std::to_string(link));
+    w.Uint(n);
+  }
+  w.EndObject();
   w.Key("frames");
   w.Uint(f.frames);
   w.Key("snapped");

@@ -60,6 +60,15 @@ std::string FormatFileSummaries(const PreprocessReport& report) {
         absl::StrFormat("%-36s %4d %8u %8u %8u %6u  %s | %s\n",
                         Basename(f.path), f.link_type, f.frames, f.decoded(),
                         f.payload_packets, f.flows, TopLabels(f), SetAside(f)));
+    // The link column shows the first interface's; a pcapng file whose
+    // interfaces differ lists them all.
+    if (f.link_types.size() > 1) {
+      absl::StrAppend(&out, "    frames by link type:");
+      for (const auto& [link, n] : f.link_types) {
+        absl::StrAppend(&out, " ", link, ":", n);
+      }
+      absl::StrAppend(&out, "\n");
+    }
     if (!f.error.empty()) {
       absl::StrAppend(&out, "    error after ", f.frames, " frames: ", f.error,
                       "\n");

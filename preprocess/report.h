@@ -17,8 +17,12 @@ struct FileSummary {
   std::string path;
   std::string sha256;
   std::string error;  // open or read error (naming the file); "" if none
+  // The file's link type (libpcap DLT_ value); for pcapng the first
+  // interface's. Frames are decoded with their own interface's, counted in
+  // link_types.
   int link_type = -1;
-  uint64_t frames = 0;   // frames read
+  std::map<int, uint64_t> link_types;  // frames per link type
+  uint64_t frames = 0;                 // frames read
   uint64_t snapped = 0;  // frames cut by the snap length (still decoded)
   // Frames per decode outcome; [kOk] is the decoded TCP/UDP packets, the
   // rest were set aside for that reason.

@@ -49,10 +49,9 @@ void DecodeOnly(const std::vector<std::string>& files, uint64_t* frames,
   for (const std::string& f : files) {
     auto reader = pp::CaptureReader::Open(f);
     if (!reader.ok()) continue;
-    const int link = (*reader)->link_type();
     while ((*reader)->Next(&frame)) {
       ++*frames;
-      if (pp::DecodeFrame(link, frame.data, frame.caplen, &packet) ==
+      if (pp::DecodeFrame(frame.link_type, frame.data, frame.caplen, &packet) ==
               pp::DecodeOutcome::kOk &&
           packet.payload_len > 0) {
         ++*payload;

@@ -2,8 +2,12 @@
 // by Debian nDPI 4.2's ndpiReader. Needs ../shared/pcaps next to the
 // workspace (or PKTGRID_SHARED_PCAPS); skips with a message otherwise.
 
+#include <pcap/pcap.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +16,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "preprocess/input_files.h"
+#include "preprocess/pcapng_reader.h"
 #include "preprocess/pipeline.h"
 
 namespace pktgrid {
@@ -94,6 +100,55 @@ TEST(RealPcapsTest, LabelsAgreeWithNdpiReader) {
   EXPECT_EQ(report.files[0].labels.at("BitTorrent"), 299u);
   EXPECT_EQ(report.files[1].link_type, 113);  // Linux cooked capture
   EXPECT_GT(d->class_names.size(), 10u);
+}
+
+// PcapngReader, which replaced libpcap for pcapng, returns exactly what
+// libpcap does (frames, lengths, bytes, microsecond times, link type) on
+// every pcapng capture of the corpus, none of which libpcap refuses.
+TEST(RealPcapsTest, PcapngReaderMatchesLibpcap) {
+  const std::string dir = SharedPcaps();
+  if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
+    GTEST_SKIP() << "../shared/pcaps not found; skipping";
+  }
+  size_t files = 0;
+  uint64_t frames = 0;
+  for (const std::string& path : ExpandInputs({dir + "/ndpi"})) {
+    char magic[4] = {};
+    std::ifstream(path, std::ios::binary).read(magic, 4);
+    if (memcmp(magic, "\x0a\x0d\x0d\x0a", 4) != 0) continue;
+    ++files;
+    auto ours = PcapngReader::Open(path);
+    ASSERT_TRUE(ours.ok()) << ours.status();
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* pcap = pcap_open_offline_with_tstamp_precision(
+        path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    ASSERT_NE(pcap, nullptr) << errbuf;
+    EXPECT_EQ((*ours)->link_type(), pcap_datalink(pcap)) << path;
+    CapturedFrame frame;
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    uint64_t n = 0;
+    for (; pcap_next_ex(pcap, &header, &data) == 1; ++n) {
+      ASSERT_TRUE((*ours)->Next(&frame)) << path << " frame " << n;
+      ASSERT_EQ(frame.caplen, header->caplen) << path << " frame " << n;
+      EXPECT_EQ(frame.wire_len, header->len) << path << " frame " << n;
+      EXPECT_EQ(frame.link_type, pcap_datalink(pcap)) << path;
+      EXPECT_EQ(frame.time_us,
+                static_cast<uint64_t>(header->ts.tv_sec) * 1000000 +
+                    static_cast<uint64_t>(header->ts.tv_usec) / 1000)
+          << path << " frame " << n;
+      EXPECT_EQ(memcmp(frame.data, data, frame.caplen), 0)
+          << path << " frame " << n;
+    }
+    EXPECT_FALSE((*ours)->Next(&frame)) << path << ": more frames";
+    EXPECT_TRUE((*ours)->error().ok()) << (*ours)->error();
+    pcap_close(pcap);
+    frames += n;
+  }
+  printf("%zu pcapng files, %llu frames read alike\n", files,
+         static_cast<unsigned long long>(frames));
+  EXPECT_GT(files, 100u);
+  EXPECT_GT(frames, 10000u);
 }
 
 }  // namespace
