@@ -27,25 +27,13 @@
 #include "gtest/gtest.h"
 #include "preprocess/capture_processor.h"
 #include "preprocess/input_files.h"
+#include "tests/preprocess/shared_pcaps.h"
 
 namespace pktgrid {
 namespace preprocess {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string SharedPcaps() {
-  if (const char* env = std::getenv("PKTGRID_SHARED_PCAPS")) return env;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir == nullptr || workspace == nullptr) return "";
-  std::error_code ec;
-  const fs::path self = fs::canonical(
-      fs::path(srcdir) / workspace / "tests/preprocess/agreement_test.cc", ec);
-  if (ec) return "";
-  const fs::path root = self.parent_path().parent_path().parent_path();
-  return (root.parent_path() / "shared" / "pcaps").string();
-}
 
 // file -> frame -> (label, ndpi_name) of the reference's payload TCP/UDP
 // packets that ndpiReader put in a flow.
@@ -79,7 +67,7 @@ struct FileResult {
 };
 
 TEST(AgreementTest, EveryCaptureAgreesWithNdpiReader) {
-  const std::string dir = SharedPcaps();
+  const std::string dir = SharedPcapsDir();
   if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
     GTEST_SKIP() << "../shared/pcaps not found; skipping the agreement check";
   }

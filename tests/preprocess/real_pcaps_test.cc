@@ -19,28 +19,13 @@
 #include "preprocess/input_files.h"
 #include "preprocess/pcapng_reader.h"
 #include "preprocess/pipeline.h"
+#include "tests/preprocess/shared_pcaps.h"
 
 namespace pktgrid {
 namespace preprocess {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The shared captures folder: $PKTGRID_SHARED_PCAPS, else ../shared/pcaps
-// relative to the real workspace, found by following this test's own
-// source file out of the runfiles tree (its symlink leads to the checkout).
-std::string SharedPcaps() {
-  if (const char* env = std::getenv("PKTGRID_SHARED_PCAPS")) return env;
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir == nullptr || workspace == nullptr) return "";
-  std::error_code ec;
-  const fs::path self = fs::canonical(
-      fs::path(srcdir) / workspace / "tests/preprocess/real_pcaps_test.cc", ec);
-  if (ec) return "";
-  const fs::path root = self.parent_path().parent_path().parent_path();
-  return (root.parent_path() / "shared" / "pcaps").string();
-}
 
 // Payload packets per label for each file, from the reference TSV.
 std::map<std::string, std::map<std::string, uint64_t>> ReferenceLabels(
@@ -61,7 +46,7 @@ std::map<std::string, std::map<std::string, uint64_t>> ReferenceLabels(
 }
 
 TEST(RealPcapsTest, LabelsAgreeWithNdpiReader) {
-  const std::string dir = SharedPcaps();
+  const std::string dir = SharedPcapsDir();
   if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
     GTEST_SKIP() << "../shared/pcaps not found; skipping";
   }
@@ -106,7 +91,7 @@ TEST(RealPcapsTest, LabelsAgreeWithNdpiReader) {
 // libpcap does (frames, lengths, bytes, microsecond times, link type) on
 // every pcapng capture of the corpus, none of which libpcap refuses.
 TEST(RealPcapsTest, PcapngReaderMatchesLibpcap) {
-  const std::string dir = SharedPcaps();
+  const std::string dir = SharedPcapsDir();
   if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
     GTEST_SKIP() << "../shared/pcaps not found; skipping";
   }
