@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/client.h"
 #include "cli/flags.h"
@@ -36,11 +40,10 @@ Client MakeClient() {
                  absl::GetFlag(FLAGS_tls_key)});
 }
 
-absl::Status NoPositional(const std::vector<std::string>& args,
-                          const char* command) {
+absl::Status NoPositional(const std::vector<std::string>& args) {
   if (args.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
-      command, ": unexpected argument \"", args[0], "\" (see --help)"));
+      "unexpected argument \"", args[0], "\" (see pktgrid --help)"));
 }
 
 // --sweep, or the newest sweep the coordinator knows.
@@ -67,6 +70,19 @@ absl::StatusOr<preprocess::SplitRatios> ParseSplit(const std::string& text) {
 }
 
 }  // namespace
+
+void WarnAboutEmptySplits(const preprocess::PreprocessReport& report) {
+  static constexpr const char* kSplits[] = {"train", "val", "test"};
+  for (const preprocess::ClassSummary& c : report.classes) {
+    for (int s = 0; s < 3; ++s) {
+      if (c.per_split[s] == 0) {
+        std::cerr << "warning: class " << c.name << " has no " << kSplits[s]
+                  << " rows (too few flows for --split_by=flow?); its "
+                  << kSplits[s] << " metrics will be meaningless\n";
+      }
+    }
+  }
+}
 
 absl::StatusOr<preprocess::PreprocessOptions> PreprocessOptionsFromFlags() {
   preprocess::PreprocessOptions o;
@@ -111,7 +127,10 @@ absl::StatusOr<SweepSpec> SpecFromFlags() {
   const std::string path = absl::GetFlag(FLAGS_spec);
   if (path.empty()) return PresetSpec(absl::GetFlag(FLAGS_preset));
   std::ifstream file(path);
-  if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  if (!file) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": cannot open the spec: ", strerror(errno)));
+  }
   std::stringstream text;
   text << file.rdbuf();
   auto spec = ParseSweepSpec(text.str(), path);
@@ -125,10 +144,9 @@ absl::StatusOr<SweepSpec> SpecFromFlags() {
 }
 
 absl::Status RunSynth(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "synth"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   const std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty())
-    return absl::InvalidArgumentError("synth: --out is required");
+  if (out.empty()) return absl::InvalidArgumentError("--out is required");
   preprocess::SynthOptions options;
   options.seed = absl::GetFlag(FLAGS_seed);
   if (absl::GetFlag(FLAGS_flows_per_app) > 0) {
@@ -147,29 +165,30 @@ absl::Status RunPreprocess(const std::vector<std::string>& args) {
   const std::string out = absl::GetFlag(FLAGS_out);
   if (inputs.empty()) {
     return absl::InvalidArgumentError(
-        "preprocess: give captures with --pcap or as arguments");
+        "give captures with --pcap or as arguments");
   }
   if (out.empty()) {
-    return absl::InvalidArgumentError("preprocess: --out is required");
+    return absl::InvalidArgumentError("--out is required");
   }
   auto options = PreprocessOptionsFromFlags();
   if (!options.ok()) return options.status();
   auto report = preprocess::BuildDataset(*options, inputs, out);
   if (!report.ok()) return report.status();
   std::cerr << preprocess::FormatReport(*report);
+  WarnAboutEmptySplits(*report);
   // The dataset's identity on stdout, for scripts.
   std::cout << report->dataset_sha256 << "  " << out << "\n";
   return absl::OkStatus();
 }
 
 absl::Status RunLaunch(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "launch"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   auto spec = SpecFromFlags();
   if (!spec.ok()) return spec.status();
   const std::string dataset = absl::GetFlag(FLAGS_dataset);
   if (dataset.empty()) {
     return absl::InvalidArgumentError(
-        "launch: --dataset is required (make one with `pktgrid preprocess`)");
+        "--dataset is required (make one with `pktgrid preprocess`)");
   }
   Client client = MakeClient();
   auto sha = client.UploadDataset(dataset);
@@ -185,7 +204,7 @@ absl::Status RunLaunch(const std::vector<std::string>& args) {
 }
 
 absl::Status RunStatus(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "status"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   Client client = MakeClient();
   auto id = SweepId(client);
   if (!id.ok()) return id.status();
@@ -199,12 +218,18 @@ absl::Status RunStatus(const std::vector<std::string>& args) {
 }
 
 absl::Status RunResults(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "results"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   Client client = MakeClient();
   auto id = SweepId(client);
   if (!id.ok()) return id.status();
-  auto rows = client.Results(*id, absl::GetFlag(FLAGS_family),
-                             absl::GetFlag(FLAGS_best));
+  const std::string family = absl::GetFlag(FLAGS_family);
+  const auto& known = KnownFamilies();
+  if (!family.empty() &&
+      std::find(known.begin(), known.end(), family) == known.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--family=", family, ": expected one of ", absl::StrJoin(known, ", ")));
+  }
+  auto rows = client.Results(*id, family, absl::GetFlag(FLAGS_best));
   if (!rows.ok()) return rows.status();
   auto text = FormatResults(*rows, absl::GetFlag(FLAGS_format));
   if (!text.ok()) return text.status();
@@ -213,34 +238,37 @@ absl::Status RunResults(const std::vector<std::string>& args) {
 }
 
 absl::Status RunTrial(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "trial"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   const std::string prefix = absl::GetFlag(FLAGS_trial);
-  if (prefix.empty())
-    return absl::InvalidArgumentError("trial: --trial is required");
+  if (prefix.empty()) return absl::InvalidArgumentError("--trial is required");
   Client client = MakeClient();
   auto id = SweepId(client);
   if (!id.ok()) return id.status();
   auto rows = client.Trials(*id);
   if (!rows.ok()) return rows.status();
-  const TrialRow* match = nullptr;
+  std::vector<const TrialRow*> matches;
   for (const TrialRow& row : *rows) {
-    if (row.config().trial_id().rfind(prefix, 0) != 0) continue;
-    if (match) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--trial=", prefix, " matches more than one trial"));
-    }
-    match = &row;
+    if (row.config().trial_id().rfind(prefix, 0) == 0) matches.push_back(&row);
   }
-  if (!match) {
-    return absl::NotFoundError(
+  if (matches.empty()) {
+    return absl::InvalidArgumentError(
         absl::StrCat("no trial ", prefix, " in sweep ", *id));
   }
-  std::cout << FormatTrialDetail(*match);
+  if (matches.size() > 1) {
+    std::string ids;
+    for (const TrialRow* m : matches) {
+      absl::StrAppend(&ids, "\n  ", m->config().trial_id(), " ",
+                      m->config().family(), " ", m->config().size());
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--trial=", prefix, " matches ", matches.size(), " trials:", ids));
+  }
+  std::cout << FormatTrialDetail(*matches.front());
   return absl::OkStatus();
 }
 
 absl::Status RunSweeps(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "sweeps"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   Client client = MakeClient();
   auto sweeps = client.Sweeps();
   if (!sweeps.ok()) return sweeps.status();
@@ -254,7 +282,7 @@ absl::Status RunSweeps(const std::vector<std::string>& args) {
 }
 
 absl::Status RunRebench(const std::vector<std::string>& args) {
-  if (auto s = NoPositional(args, "rebench"); !s.ok()) return s;
+  if (auto s = NoPositional(args); !s.ok()) return s;
   Client client = MakeClient();
   auto id = SweepId(client);
   if (!id.ok()) return id.status();

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "preprocess/options.h"
+#include "preprocess/report.h"
 #include "proto/pktgrid.pb.h"
 
 namespace pktgrid {
@@ -26,6 +27,8 @@ absl::Status RunLocal(const std::vector<std::string>& args);
 // Shared by the commands: flags turned into the options they describe.
 absl::StatusOr<preprocess::PreprocessOptions> PreprocessOptionsFromFlags();
 std::vector<std::string> PcapInputs(const std::vector<std::string>& args);
+// Says on stderr which classes ended up with an empty split.
+void WarnAboutEmptySplits(const preprocess::PreprocessReport& report);
 absl::StatusOr<SweepSpec> SpecFromFlags();
 
 }  // namespace pktgrid

@@ -5,7 +5,7 @@
 // Talking to a coordinator.
 ABSL_FLAG(std::string, coordinator, "127.0.0.1:7070",
           "coordinator address host:port (launch, status, results, trial, "
-          "sweeps)");
+          "sweeps, rebench)");
 ABSL_FLAG(std::string, token, "",
           "bearer token for the coordinator (default: $PKTGRID_TOKEN)");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -14,7 +14,8 @@ ABSL_FLAG(std::string, tls_cert, "",
           "PEM client certificate for mutual TLS (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, sweep, "",
-          "sweep id (status, results, trial); default: the newest sweep");
+          "sweep id (status, results, trial, rebench); default: the newest "
+          "sweep");
 ABSL_FLAG(std::string, trial, "", "trial id or unique prefix (trial, rebench)");
 ABSL_FLAG(std::string, format, "table",
           "results output: table, csv or json (results, local)");

@@ -100,6 +100,7 @@ absl::StatusOr<std::string> PrepareDataset(const std::vector<std::string>& args,
   auto report = preprocess::BuildDataset(*options, inputs, dataset);
   if (!report.ok()) return report.status();
   std::cerr << preprocess::FormatReport(*report);
+  WarnAboutEmptySplits(*report);
   return dataset;
 }
 
@@ -169,7 +170,8 @@ absl::Status RunLocal(const std::vector<std::string>& args) {
     workers.push_back(std::move(*worker));
   }
   Say(absl::StrCat("started a train worker (", train_threads,
-                   " threads) and a bench worker (pinned to CPU ", bench_cpu,
+                   train_threads == 1 ? " thread" : " threads",
+                   ") and a bench worker (pinned to CPU ", bench_cpu,
                    "); logs in ", workdir, "/logs"));
 
   Client client(address, "");

@@ -42,7 +42,7 @@ Commands:
               starting a bench worker on a router-like VM); results are
               replaced   flags: --coordinator --sweep --trial --watch
 
-Run `pktgrid --help` for every flag with its default.)";
+Every flag, with its default, is listed by `pktgrid --help`.)";
 
 }  // namespace
 

@@ -179,7 +179,7 @@ std::string FormatJson(const std::vector<TrialRow>& rows) {
 
 std::string FormatTable(const std::vector<TrialRow>& rows) {
   const std::vector<std::string> header = {
-      "family",  "size",    "params",   "input",    "lr",
+      "trial",   "family",  "size",     "params",   "input", "lr",
       "dropout", "val acc", "test acc", "PPS ± SE", "status"};
   std::vector<std::vector<std::string>> cells;
   for (const TrialRow& r : rows) {
@@ -190,6 +190,7 @@ std::string FormatTable(const std::vector<TrialRow>& rows) {
     }
     const bool svm = r.config().family().rfind("svm", 0) == 0;
     cells.push_back({
+        r.config().trial_id().substr(0, 8),
         r.config().family(),
         SizeOf(r),
         r.has_train() ? absl::StrCat(r.train().param_count()) : "-",
@@ -224,7 +225,7 @@ std::string FormatTable(const std::vector<TrialRow>& rows) {
     for (size_t c = 0; c < row.size(); ++c) {
       const size_t pad = width[c] + row[c].size() - display(row[c]);
       // Numbers right-aligned, words left-aligned.
-      const bool right = c >= 2 && c <= 8;
+      const bool right = c >= 3 && c <= 9;
       absl::StrAppend(&out, c ? "  " : "",
                       right ? PadLeft(row[c], pad) : PadRight(row[c], pad));
     }

@@ -101,6 +101,9 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
+  // Without this, Linux lets a second coordinator bind the same port and
+  // clients are split between two databases at random.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(&worker_service);
   builder.RegisterService(&client_service);
   builder.SetMaxReceiveMessageSize(64 << 20);

@@ -227,11 +227,13 @@ absl::Status Scheduler::ReportEpoch(const EpochReport& report) {
   return store_->PutEpoch(task->trial_id, row);
 }
 
-absl::Status Scheduler::FailAttempt(TaskRow task, const std::string& error) {
+absl::Status Scheduler::FailAttempt(TaskRow task, const std::string& error,
+                                    bool permanent) {
   task.error = error;
   task.worker_id.clear();
   task.lease_deadline_ms = 0;
-  task.status = task.attempt >= task.max_attempts ? "failed" : "queued";
+  task.status =
+      permanent || task.attempt >= task.max_attempts ? "failed" : "queued";
   if (auto s = store_->UpdateTask(task, clock_()); !s.ok()) return s;
   // A retry waits behind the rest of the queue, so one trial that keeps
   // failing cannot hold up the sweep.
@@ -250,7 +252,10 @@ absl::Status Scheduler::ReportResult(const ResultReport& report) {
       CheckLease(report.task_id(), report.attempt(), report.worker_id());
   if (!task.ok()) return task.status();
   if (!report.error().empty()) {
-    if (auto s = FailAttempt(*task, report.error()); !s.ok()) return s;
+    if (auto s = FailAttempt(*task, report.error(), report.permanent());
+        !s.ok()) {
+      return s;
+    }
     return tx.Commit();
   }
   if (task->kind == kTrain) {

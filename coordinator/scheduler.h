@@ -58,7 +58,10 @@ class Scheduler {
   absl::StatusOr<TaskRow> CheckLease(const std::string& task_id, int attempt,
                                      const std::string& worker_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status FailAttempt(TaskRow task, const std::string& error)
+  // Ends the attempt: queued again while attempts remain (and the error is
+  // not permanent), else failed.
+  absl::Status FailAttempt(TaskRow task, const std::string& error,
+                           bool permanent = false)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // After a train task ends: queue benchmarks the sweep's policy asks for.
   absl::Status MaybeQueueBench(const std::string& trial_id)

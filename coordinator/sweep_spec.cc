@@ -6,6 +6,7 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -60,8 +61,18 @@ absl::Status ValidateGrid(int index, ModelGrid& grid) {
                                   absl::StrJoin(families, ", ")));
   }
   if (grid.input_bytes().empty()) grid.add_input_bytes(1480);
+  const bool cnn = grid.family() == "deep_cnn" || grid.family() == "shallow_cnn";
   for (int bytes : grid.input_bytes()) {
     if (bytes <= 0) return GridError(index, grid, "input_bytes must be > 0");
+    // The workers' shape rule (worker/architecture.cc): 1480 is 40x37,
+    // otherwise a CNN needs a k x k square.
+    const int k = static_cast<int>(std::lround(std::sqrt(bytes)));
+    if (cnn && bytes != 1480 && k * k != bytes) {
+      return GridError(index, grid,
+                       absl::StrCat("input_bytes ", bytes,
+                                    ": a CNN takes 1480 (40x37) or a perfect "
+                                    "square k*k"));
+    }
   }
   if (grid.skip_bytes() < 0) {
     return GridError(index, grid, "skip_bytes must be >= 0");
@@ -157,7 +168,7 @@ absl::StatusOr<SweepSpec> PresetSpec(const std::string& name) {
   } else if (name == "paper") {
     text = absl::StrCat("name: \"paper\"\n", kPaperExp1Grids, kPaperExp2Grids);
   } else {
-    return absl::NotFoundError(
+    return absl::InvalidArgumentError(
         absl::StrCat("unknown preset \"", name, "\"; expected one of ",
                      absl::StrJoin(PresetNames(), ", ")));
   }

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "preprocess/capture_processor.h"
 #include "preprocess/csv_export.h"
 #include "preprocess/input_files.h"
@@ -66,8 +67,8 @@ absl::Status ShortfallError(const std::vector<std::string>& classes,
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "per_class ", per_class,
-      " exceeds the packets of some classes (set take_available to take "
-      "what there is); payload packets per class: ",
+      " exceeds the packets of some classes (--take_available takes what "
+      "there is); payload packets per class: ",
       list));
 }
 
@@ -180,6 +181,10 @@ absl::StatusOr<Dataset> BuildDatasetInMemory(
   report->available = sampler.Counts();
   auto classes = selection->Select(report->available);
   if (!classes.ok()) return classes.status();
+  if (classes->empty() && report->errors.size() == files.size()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no capture could be read: ", absl::StrJoin(report->errors, "; ")));
+  }
   if (classes->empty()) {
     return absl::NotFoundError(
         absl::StrCat("no payload packet of any kept class in ", files.size(),

@@ -255,6 +255,7 @@ absl::Status WorkerRuntime::RunTask(const LeaseResponse& lease) {
     report.clear_train();
     report.clear_bench();
     report.set_error(std::string(status.message()));
+    report.set_permanent(absl::IsInvalidArgument(status));
     Log(absl::StrCat(lease.task_id(), " failed: ", status.message()));
   } else {
     Log(absl::StrCat(

@@ -184,6 +184,27 @@ TEST_F(SchedulerTest, TaskFailsAfterMaxAttempts) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE status = 'failed' AND "
                   "attempt = 2 AND error = 'boom'"),
             2);
+}
+
+TEST_F(SchedulerTest, PermanentErrorsFailWithoutRetry) {
+  LaunchTwo(3);
+  const std::string worker = RegisterWorker("train");
+  auto lease = scheduler_->Lease(worker);
+  ASSERT_TRUE(lease.ok());
+  ResultReport failure;
+  failure.set_worker_id(worker);
+  failure.set_task_id(lease->task_id());
+  failure.set_attempt(lease->attempt());
+  failure.set_error("a CNN needs 1480 input bytes");
+  failure.set_permanent(true);
+  ASSERT_TRUE(scheduler_->ReportResult(failure).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE status = 'failed' AND "
+                  "attempt = 1"),
+            1);
+  // Only the other trial is left to lease.
+  auto other = scheduler_->Lease(worker);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->task_id(), lease->task_id());
   auto none = scheduler_->Lease(worker);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->task_id().empty());

@@ -164,3 +164,28 @@ TEST(SweepSpec, UnknownPresetListsTheKnownOnes) {
 
 }  // namespace
 }  // namespace pktgrid
+
+namespace pktgrid {
+namespace {
+
+TEST(SweepSpec, CnnInputSizesFollowTheWorkersShapeRule) {
+  auto spec = ParseSweepSpec(R"pb(grids {
+                                    family: "deep_cnn"
+                                    sizes: "4"
+                                    learning_rates: 0.1
+                                    dropouts: 0
+                                    input_bytes: [ 1480, 64, 99 ]
+                                  })pb",
+                             "x");
+  ASSERT_TRUE(spec.ok());
+  auto normalized = NormalizeSweepSpec(*spec);
+  ASSERT_FALSE(normalized.ok());
+  EXPECT_EQ(normalized.status().message(),
+            "sweep spec: grids[0] (family \"deep_cnn\"): input_bytes 99: a "
+            "CNN takes 1480 (40x37) or a perfect square k*k");
+  spec->mutable_grids(0)->set_family("shallow_mlp");  // MLPs take any size
+  EXPECT_TRUE(NormalizeSweepSpec(*spec).ok());
+}
+
+}  // namespace
+}  // namespace pktgrid
