@@ -35,30 +35,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// file -> frame -> (label, ndpi_name) of the reference's payload TCP/UDP
-// packets that ndpiReader put in a flow.
-using Reference =
-    std::map<std::string,
-             std::map<uint64_t, std::pair<std::string, std::string>>>;
-
-Reference ReadReference(const std::string& tsv) {
-  Reference out;
-  std::ifstream in(tsv);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string field; std::getline(ss, field, '\t');) f.push_back(field);
-    // file frame label ndpi_name confidence payload l4proto frame_len
-    if (f.size() < 7) continue;
-    auto& file = out[f[0]];  // every file appears, even without payload
-    if (f[5] != "1" || (f[6] != "6" && f[6] != "17") || f[2] == "-") continue;
-    file[std::stoull(f[1])] = {f[2], f[3]};
-  }
-  return out;
-}
-
+// Payload packets of one file: ours, the reference's, both, agreeing.
 struct FileResult {
   std::string name;
   uint64_t ours = 0, theirs = 0, both = 0, agree = 0;
@@ -71,8 +48,14 @@ TEST(AgreementTest, EveryCaptureAgreesWithNdpiReader) {
   if (dir.empty() || !fs::is_directory(dir + "/ndpi")) {
     GTEST_SKIP() << "../shared/pcaps not found; skipping the agreement check";
   }
-  const Reference reference =
-      ReadReference(dir + "/ndpi-4.2-packet-labels.tsv");
+  ReferenceLabels reference =
+      ReadReferenceLabels(dir + "/ndpi-4.2-packet-labels.tsv");
+  // Packets ndpiReader tracked no flow for ("-") have no label to compare.
+  for (auto& [file, frames] : reference) {
+    for (auto it = frames.begin(); it != frames.end();) {
+      it = it->second.label == "-" ? frames.erase(it) : std::next(it);
+    }
+  }
   ASSERT_FALSE(reference.empty());
 
   PreprocessOptions options;
@@ -121,16 +104,16 @@ TEST(AgreementTest, EveryCaptureAgreesWithNdpiReader) {
       // The reference's label column cuts ndpi_name ("Master.App") at its
       // last '.', which breaks names with a dot (Z39.50 became "50"): a
       // label equal to the whole ndpi_name agrees too.
-      if (ours == it->second.first || ours == it->second.second) {
+      if (ours == it->second.label || ours == it->second.ndpi_name) {
         ++r.agree;
       } else {
         if (show) {
           printf("  frame %llu flow %u: ours %s (%s) ref %s\n",
                  static_cast<unsigned long long>(frame), flow, ours.c_str(),
                  labels.flows.at(flow).confidence.c_str(),
-                 it->second.first.c_str());
+                 it->second.label.c_str());
         }
-        ++r.pairs[{ours, it->second.first}];
+        ++r.pairs[{ours, it->second.label}];
       }
     }
     results.push_back(std::move(r));

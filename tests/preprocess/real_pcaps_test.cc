@@ -28,19 +28,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // Payload packets per label for each file, from the reference TSV.
-std::map<std::string, std::map<std::string, uint64_t>> ReferenceLabels(
+std::map<std::string, std::map<std::string, uint64_t>> ReferenceCounts(
     const std::string& tsv) {
   std::map<std::string, std::map<std::string, uint64_t>> out;
-  std::ifstream in(tsv);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string field; std::getline(ss, field, '\t');) f.push_back(field);
-    // file frame label ndpi_name confidence payload l4proto frame_len
-    if (f.size() < 7 || f[5] != "1" || (f[6] != "6" && f[6] != "17")) continue;
-    ++out[f[0]][f[2]];
+  for (const auto& [file, frames] : ReadReferenceLabels(tsv)) {
+    for (const auto& [frame, packet] : frames) ++out[file][packet.label];
   }
   return out;
 }
@@ -66,7 +58,7 @@ TEST(RealPcapsTest, LabelsAgreeWithNdpiReader) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_TRUE(report.errors.empty()) << report.errors.front();
 
-  const auto reference = ReferenceLabels(dir + "/ndpi-4.2-packet-labels.tsv");
+  const auto reference = ReferenceCounts(dir + "/ndpi-4.2-packet-labels.tsv");
   ASSERT_EQ(report.files.size(), files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const FileSummary& s = report.files[i];

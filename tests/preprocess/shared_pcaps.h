@@ -1,6 +1,8 @@
 #ifndef PKTGRID_TESTS_PREPROCESS_SHARED_PCAPS_H_
 #define PKTGRID_TESTS_PREPROCESS_SHARED_PCAPS_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 namespace pktgrid {
@@ -12,6 +14,20 @@ namespace preprocess {
 // test does not run under Bazel; the caller checks that the folder exists
 // and skips with a visible message when it does not.
 std::string SharedPcapsDir();
+
+// One payload-carrying TCP/UDP packet of the reference labelling
+// (ndpi-4.2-packet-labels.tsv, made with ndpiReader): its label ("-" when
+// ndpiReader tracked no flow for it) and nDPI's Master.App name.
+struct ReferencePacket {
+  std::string label;
+  std::string ndpi_name;
+};
+
+// file -> frame (1-based) -> packet. Every file of the TSV appears, even one
+// without payload packets.
+using ReferenceLabels =
+    std::map<std::string, std::map<uint64_t, ReferencePacket>>;
+ReferenceLabels ReadReferenceLabels(const std::string& tsv);
 
 }  // namespace preprocess
 }  // namespace pktgrid

@@ -16,6 +16,17 @@ int main(int argc, char** argv) {
   bool labels = false;  // --labels: "file<TAB>label<TAB>payload packets"
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      printf(
+          "Usage: summarize [--synth OUT.pcap] [--per_class N] [--nodrop] "
+          "[--labels]\n"
+          "                 [--classes SPEC] [--split_by_flow] CAPTURES...\n"
+          "Builds a dataset in memory (taking what each class has) and prints "
+          "the\npreprocess report; --labels prints file, label and payload "
+          "packets instead.\nA developer tool, run by "
+          "tests/preprocess/sanitize.sh.\n");
+      return 0;
+    }
     if (a == "--synth" && i + 1 < argc) {
       auto s = pktgrid::preprocess::WriteSynthCapture(
           argv[++i], pktgrid::preprocess::SynthOptions());
