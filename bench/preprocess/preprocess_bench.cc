@@ -100,6 +100,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      printf(
+          "Usage: preprocess_bench [--repeat N] [--stage decode|pipeline|"
+          "dataset] CAPTURES...\n"
+          "Times pktgrid's preprocessing stages over the captures (files or "
+          "directories)\nand prints CPU seconds and frames/s of the best of N "
+          "passes (default 3).\nbench/preprocess/run.sh runs it beside "
+          "ndpiReader and tshark.\n");
+      return 0;
+    }
     if (a == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, atoi(argv[++i]));
     } else if (a == "--stage" && i + 1 < argc) {
@@ -110,7 +120,9 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> files = pp::ExpandInputs(inputs);
   if (files.empty()) {
-    fprintf(stderr, "usage: preprocess_bench [--repeat N] CAPTURES...\n");
+    fprintf(stderr,
+            "usage: preprocess_bench [--repeat N] [--stage S] CAPTURES... (see "
+            "--help)\n");
     return 2;
   }
   struct Named {

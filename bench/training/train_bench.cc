@@ -18,6 +18,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "storage/dataset_file.h"
@@ -171,10 +172,16 @@ int RunTrial() {
 }  // namespace pktgrid
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "the C++ side of bench/training/compare.py.\n"
+      "Usage: train_bench data [flags]   writes the synthetic datasets both "
+      "sides train on\n"
+      "       train_bench trial [flags]  trains one trial with TrainTrial and "
+      "prints samples/s and accuracy");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string mode = args.size() > 1 ? args[1] : "";
   if (mode == "data") return pktgrid::MakeData();
   if (mode == "trial") return pktgrid::RunTrial();
-  std::cerr << "usage: train_bench data|trial [flags] (see the source)\n";
+  std::cerr << "usage: train_bench data|trial [flags] (see --help)\n";
   return 2;
 }
