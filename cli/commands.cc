@@ -174,7 +174,7 @@ absl::Status RunPreprocess(const std::vector<std::string>& args) {
   if (!options.ok()) return options.status();
   auto report = preprocess::BuildDataset(*options, inputs, out);
   if (!report.ok()) return report.status();
-  std::cerr << preprocess::FormatReport(*report);
+  std::cerr << preprocess::FormatReport(*report, absl::GetFlag(FLAGS_per_file));
   WarnAboutEmptySplits(*report);
   // The dataset's identity on stdout, for scripts.
   std::cout << report->dataset_sha256 << "  " << out << "\n";

@@ -82,6 +82,9 @@ ABSL_FLAG(bool, exclude_guessed, false,
 ABSL_FLAG(bool, tunnel_outer_view, false,
           "preprocess: label and featurise GTP-U/VXLAN/CAPWAP/TZSP tunnels "
           "by their outer packets instead of decapsulating them");
+ABSL_FLAG(bool, per_file, true,
+          "preprocess, local: print the per-file summary table "
+          "(--noper_file: totals, errors and classes only)");
 ABSL_FLAG(bool, csv, false,
           "preprocess: also write train.csv, val.csv, test.csv "
           "(label,byte1..byteN) next to the dataset");

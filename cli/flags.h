@@ -41,6 +41,7 @@ ABSL_DECLARE_FLAG(std::string, split);
 ABSL_DECLARE_FLAG(std::string, split_by);
 ABSL_DECLARE_FLAG(int, max_per_flow);
 ABSL_DECLARE_FLAG(bool, csv);
+ABSL_DECLARE_FLAG(bool, per_file);
 ABSL_DECLARE_FLAG(bool, exclude_guessed);
 ABSL_DECLARE_FLAG(bool, tunnel_outer_view);
 ABSL_DECLARE_FLAG(std::string, workdir);

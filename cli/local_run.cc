@@ -99,7 +99,7 @@ absl::StatusOr<std::string> PrepareDataset(const std::vector<std::string>& args,
   const std::string dataset = absl::StrCat(workdir, "/dataset.pktds");
   auto report = preprocess::BuildDataset(*options, inputs, dataset);
   if (!report.ok()) return report.status();
-  std::cerr << preprocess::FormatReport(*report);
+  std::cerr << preprocess::FormatReport(*report, absl::GetFlag(FLAGS_per_file));
   WarnAboutEmptySplits(*report);
   return dataset;
 }

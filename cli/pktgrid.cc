@@ -27,7 +27,7 @@ Commands:
   preprocess  captures -> labelled dataset file (+ manifest JSON, CSVs)
               flags: --pcap --out --per_class --take_available --classes
                      --drop --merge --bytes --mask --skip --split --split_by
-                     --max_per_flow --seed --csv --exclude_guessed
+                     --max_per_flow --seed --csv --per_file --exclude_guessed
                      --tunnel_outer_view
   launch      upload a dataset and start a sweep on a coordinator; prints
               the sweep id   flags: --coordinator --token --dataset

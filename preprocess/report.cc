@@ -77,8 +77,14 @@ std::string FormatFileSummaries(const PreprocessReport& report) {
   return out;
 }
 
-std::string FormatReport(const PreprocessReport& report) {
-  std::string out = FormatFileSummaries(report);
+std::string FormatReport(const PreprocessReport& report, bool per_file) {
+  // Without the per-file table, files that could not be read still show.
+  std::string out = per_file ? FormatFileSummaries(report) : "";
+  if (!per_file) {
+    for (const std::string& error : report.errors) {
+      absl::StrAppend(&out, "ERROR ", error, "\n");
+    }
+  }
   uint64_t frames = 0, decoded = 0, payload = 0, flows = 0;
   for (const FileSummary& f : report.files) {
     frames += f.frames;
@@ -86,10 +92,11 @@ std::string FormatReport(const PreprocessReport& report) {
     payload += f.payload_packets;
     flows += f.flows;
   }
-  absl::StrAppend(&out, "\n", report.files.size(), " files (",
-                  report.errors.size(), " with errors), ", frames, " frames, ",
-                  decoded, " TCP/UDP packets, ", payload, " with payload, ",
-                  flows, " flows; nDPI ", report.ndpi_version, "\n\n");
+  absl::StrAppend(&out, out.empty() ? "" : "\n", report.files.size(),
+                  " files (", report.errors.size(), " with errors), ", frames,
+                  " frames, ", decoded, " TCP/UDP packets, ", payload,
+                  " with payload, ", flows, " flows; nDPI ",
+                  report.ndpi_version, "\n\n");
   absl::StrAppend(
       &out, absl::StrFormat("%4s %-24s %10s %8s %8s %8s %8s\n", "code", "class",
                             "available", "taken", "train", "val", "test"));

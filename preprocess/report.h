@@ -91,7 +91,8 @@ struct PreprocessReport {
 
 // Human-readable tables: per file, then per class and split.
 std::string FormatFileSummaries(const PreprocessReport& report);
-std::string FormatReport(const PreprocessReport& report);
+// per_file = false leaves out the per-file rows (errors still show).
+std::string FormatReport(const PreprocessReport& report, bool per_file = true);
 
 }  // namespace preprocess
 }  // namespace pktgrid
