@@ -2,7 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -49,17 +48,6 @@ std::unique_ptr<grpc::ClientContext> Client::Context() const {
   return context;
 }
 
-absl::Status Client::WaitReady(int seconds) {
-  if (!init_.ok()) return init_;
-  const auto deadline =
-      std::chrono::system_clock::now() + std::chrono::seconds(seconds);
-  if (!channel_->WaitForConnected(deadline)) {
-    return absl::UnavailableError(absl::StrCat(
-        "coordinator at ", address_, " did not answer within ", seconds, " s"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::string> Client::UploadDataset(const std::string& path) {
   if (!init_.ok()) return init_;
   auto sha = Sha256File(path);
@@ -94,52 +82,32 @@ absl::StatusOr<LaunchResponse> Client::Launch(
   LaunchRequest request;
   *request.mutable_spec() = spec;
   request.set_dataset_sha256(dataset_sha256);
-  LaunchResponse response;
-  auto context = Context();
-  if (auto s = FromGrpc(stub_->LaunchSweep(context.get(), request, &response));
-      !s.ok()) {
-    return s;
-  }
-  return response;
+  return Call<LaunchResponse>(&ClientService::Stub::LaunchSweep, request);
 }
 
 absl::StatusOr<SweepStatus> Client::Status(const std::string& sweep_id) {
   SweepStatusRequest request;
   request.set_sweep_id(sweep_id);
-  SweepStatus response;
-  auto context = Context();
-  if (auto s =
-          FromGrpc(stub_->GetSweepStatus(context.get(), request, &response));
-      !s.ok()) {
-    return s;
-  }
-  return response;
+  return Call<SweepStatus>(&ClientService::Stub::GetSweepStatus, request);
 }
 
 absl::StatusOr<std::vector<SweepSummary>> Client::Sweeps() {
-  ListSweepsResponse response;
-  auto context = Context();
-  if (auto s = FromGrpc(
-          stub_->ListSweeps(context.get(), ListSweepsRequest(), &response));
-      !s.ok()) {
-    return s;
-  }
-  return std::vector<SweepSummary>(response.sweeps().begin(),
-                                   response.sweeps().end());
+  auto response = Call<ListSweepsResponse>(&ClientService::Stub::ListSweeps,
+                                           ListSweepsRequest());
+  if (!response.ok()) return response.status();
+  return std::vector<SweepSummary>(response->sweeps().begin(),
+                                   response->sweeps().end());
 }
 
 absl::StatusOr<std::vector<TrialRow>> Client::Trials(
     const std::string& sweep_id) {
   ListTrialsRequest request;
   request.set_sweep_id(sweep_id);
-  ListTrialsResponse response;
-  auto context = Context();
-  if (auto s = FromGrpc(stub_->ListTrials(context.get(), request, &response));
-      !s.ok()) {
-    return s;
-  }
-  return std::vector<TrialRow>(response.trials().begin(),
-                               response.trials().end());
+  auto response =
+      Call<ListTrialsResponse>(&ClientService::Stub::ListTrials, request);
+  if (!response.ok()) return response.status();
+  return std::vector<TrialRow>(response->trials().begin(),
+                               response->trials().end());
 }
 
 absl::StatusOr<std::vector<TrialRow>> Client::Results(
@@ -149,13 +117,11 @@ absl::StatusOr<std::vector<TrialRow>> Client::Results(
   request.set_sweep_id(sweep_id);
   request.set_family(family);
   request.set_best_per_group(best_per_group);
-  QueryResultsResponse response;
-  auto context = Context();
-  if (auto s = FromGrpc(stub_->QueryResults(context.get(), request, &response));
-      !s.ok()) {
-    return s;
-  }
-  return std::vector<TrialRow>(response.rows().begin(), response.rows().end());
+  auto response =
+      Call<QueryResultsResponse>(&ClientService::Stub::QueryResults, request);
+  if (!response.ok()) return response.status();
+  return std::vector<TrialRow>(response->rows().begin(),
+                               response->rows().end());
 }
 
 absl::StatusOr<int> Client::Rebench(const std::string& sweep_id,
@@ -163,13 +129,9 @@ absl::StatusOr<int> Client::Rebench(const std::string& sweep_id,
   RebenchRequest request;
   request.set_sweep_id(sweep_id);
   request.set_trial_id(trial_prefix);
-  RebenchResponse response;
-  auto context = Context();
-  if (auto s = FromGrpc(stub_->Rebench(context.get(), request, &response));
-      !s.ok()) {
-    return s;
-  }
-  return response.queued();
+  auto response = Call<RebenchResponse>(&ClientService::Stub::Rebench, request);
+  if (!response.ok()) return response.status();
+  return response->queued();
 }
 
 }  // namespace pktgrid

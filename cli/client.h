@@ -29,12 +29,23 @@ class Client {
                                                 bool best_per_group);
   absl::StatusOr<int> Rebench(const std::string& sweep_id,
                               const std::string& trial_prefix);
-  // Waits until the coordinator answers, up to `seconds`.
-  absl::Status WaitReady(int seconds);
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
   absl::Status FromGrpc(const grpc::Status& s) const;
+
+  // One unary RPC with the token attached and errors as absl::Status.
+  template <typename Response, typename Method, typename Request>
+  absl::StatusOr<Response> Call(Method method, const Request& request) {
+    Response response;
+    auto context = Context();
+    if (auto s =
+            FromGrpc((stub_.get()->*method)(context.get(), request, &response));
+        !s.ok()) {
+      return s;
+    }
+    return response;
+  }
 
   std::string address_;
   std::string token_;

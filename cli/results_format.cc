@@ -263,7 +263,7 @@ std::string FormatStatusLine(const SweepStatus& s) {
   }
   for (const RunningTrial& t : s.running_trials()) {
     absl::StrAppend(&line, " | ", t.task_id().substr(0, 8),
-                    t.task_id().substr(t.task_id().find('/')));
+                    t.task_id().substr(t.task_id().find('/')), "@", t.worker());
     if (t.has_last_epoch()) {
       absl::StrAppend(&line, " epoch ", t.last_epoch().epoch(), "/",
                       t.max_epochs(), " val ",

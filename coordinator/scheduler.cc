@@ -448,6 +448,7 @@ absl::StatusOr<SweepStatus> Scheduler::Status(const std::string& sweep_id) {
       if (s == "running" && row.epochs_size() > 0) {
         *running->mutable_last_epoch() = *row.epochs().rbegin();
       }
+      running->set_worker(row.worker());
       running->set_max_epochs(row.config().training().max_epochs());
     }
   }
@@ -474,6 +475,16 @@ absl::StatusOr<std::vector<TrialRow>> Scheduler::Trials(
     row.set_status(v.train.status);
     row.set_attempt(v.train.attempt);
     row.set_error(v.train.error);
+    const TaskRow* running = v.train.status == "running" ? &v.train
+                             : v.bench && v.bench->status == "running"
+                                 ? &*v.bench
+                                 : nullptr;
+    if (running) {
+      auto worker = store_->GetWorker(running->worker_id);
+      if (!worker.ok()) return worker.status();
+      row.set_worker(worker->has_value() ? (*worker)->name
+                                         : running->worker_id);
+    }
     if (v.bench) {
       row.set_bench_status(v.bench->status);
       if (!v.bench->error.empty() && row.error().empty()) {

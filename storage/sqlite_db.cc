@@ -26,11 +26,6 @@ Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   return *this;
 }
 
-Statement& Statement::BindNull(int index) {
-  sqlite3_bind_null(stmt_.get(), index);
-  return *this;
-}
-
 bool Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -59,10 +54,6 @@ std::string Statement::Text(int column) const {
   const void* data = sqlite3_column_blob(stmt_.get(), column);
   int size = sqlite3_column_bytes(stmt_.get(), column);
   return data ? std::string(static_cast<const char*>(data), size) : "";
-}
-
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
 absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(

@@ -24,7 +24,6 @@ class Statement {
   Statement& Bind(int index, double value);
   Statement& Bind(int index, absl::string_view text);
   Statement& BindBlob(int index, absl::string_view bytes);
-  Statement& BindNull(int index);
 
   // True while a row is available; errors are returned by status().
   bool Step();
@@ -35,7 +34,6 @@ class Statement {
   int64_t Int(int column) const;
   double Double(int column) const;
   std::string Text(int column) const;
-  bool IsNull(int column) const;
 
  private:
   struct Finalize {

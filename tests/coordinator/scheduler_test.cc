@@ -116,6 +116,11 @@ TEST_F(SchedulerTest, ExpiredLeaseRequeuesWithTheNextAttempt) {
   ASSERT_FALSE(lease->task_id().empty());
   EXPECT_EQ(lease->attempt(), 1);
   EXPECT_EQ(lease->lease_deadline_unix_ms(), now_ + kLeaseMs);
+  auto status = scheduler_->Status(scheduler_->Sweeps()->front().sweep_id());
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(status->running_trials_size(), 1);
+  EXPECT_EQ(status->running_trials(0).task_id(), lease->task_id());
+  EXPECT_EQ(status->running_trials(0).worker(), "w-train");
 
   // A heartbeat extends the lease.
   now_ += 900;
